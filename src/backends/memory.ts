@@ -1,0 +1,144 @@
+/**
+ * The `memory` backend, as Django's LocMemCache: a Map per location, shared by every
+ * alias of that location in this realm. The Map's order is the LRU order (oldest first);
+ * values are structured clones, so neither the caller's later mutations nor a reader's
+ * reach what is stored.
+ */
+import { UseStamps } from '../core/clock.js';
+import { UnstorableValueError } from '../core/errors.js';
+import { isExpired, type Entry, type Store, type StoreFactory, type WritePolicy } from '../core/store.js';
+
+/** A store keeping entries in this realm's memory. */
+export const createMemoryStore: StoreFactory = (location) => new MemoryStore(location);
+
+class MemoryStore implements Store {
+  readonly backend = 'memory';
+  readonly capabilities = { sharing: 'realm', atomicUpdate: true, persistent: false } as const;
+  readonly location: string;
+  readonly #entries = new Map<string, Entry>();
+  readonly #stamps = new UseStamps();
+
+  constructor(location: string) {
+    this.location = location;
+  }
+
+  async get(key: string, now: number): Promise<Entry | undefined> {
+    const entry = this.#live(key, now);
+    if (!entry) return undefined;
+    this.#use(entry, now);
+    return { ...entry, value: structuredClone(entry.value) };
+  }
+
+  async getMany(keys: readonly string[], now: number): Promise<Map<string, Entry>> {
+    const found = new Map<string, Entry>();
+    for (const key of keys) {
+      const entry = await this.get(key, now);
+      if (entry) found.set(key, entry);
+    }
+    return found;
+  }
+
+  async set(entries: readonly Entry[], policy: WritePolicy): Promise<void> {
+    // Clone everything first so an unstorable value leaves the store untouched.
+    const copies = entries.map((entry) => ({ ...entry, value: clone(entry.key, entry.value) }));
+    for (const copy of copies) this.#write(copy, policy);
+  }
+
+  async add(entry: Entry, policy: WritePolicy): Promise<boolean> {
+    if (this.#live(entry.key, policy.now)) return false;
+    this.#write({ ...entry, value: clone(entry.key, entry.value) }, policy);
+    return true;
+  }
+
+  async delete(keys: readonly string[], now: number): Promise<string[]> {
+    const removed: string[] = [];
+    for (const key of keys) {
+      const entry = this.#entries.get(key);
+      if (entry && this.#entries.delete(key) && !isExpired(entry, now)) removed.push(key);
+    }
+    return removed;
+  }
+
+  async touch(key: string, expires: number, now: number): Promise<boolean> {
+    const entry = this.#live(key, now);
+    if (!entry) return false;
+    entry.expires = expires;
+    return true;
+  }
+
+  async update(key: string, now: number, fn: (entry: Entry) => Entry): Promise<Entry | undefined> {
+    const entry = this.#live(key, now);
+    if (!entry) return undefined;
+    const next = fn({ ...entry });
+    const stored = { ...next, key, value: clone(key, next.value) };
+    this.#entries.set(key, stored);
+    this.#use(stored, now);
+    return { ...stored, value: structuredClone(stored.value) };
+  }
+
+  async move(from: string, to: string, now: number): Promise<boolean> {
+    const entry = this.#live(from, now);
+    if (!entry) return false;
+    this.#entries.delete(from);
+    this.#entries.delete(to);
+    this.#entries.set(to, { ...entry, key: to });
+    return true;
+  }
+
+  async clear(): Promise<void> {
+    this.#entries.clear();
+  }
+
+  async close(): Promise<void> {
+    // Nothing to release: the data lives as long as the realm, as LocMemCache's does.
+  }
+
+  #live(key: string, now: number): Entry | undefined {
+    const entry = this.#entries.get(key);
+    if (entry && isExpired(entry, now)) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  /** Moves the entry to the most-recently-used end. */
+  #use(entry: Entry, now: number): void {
+    entry.used = this.#stamps.next(now);
+    this.#entries.delete(entry.key);
+    this.#entries.set(entry.key, entry);
+  }
+
+  #write(entry: Entry, policy: WritePolicy): void {
+    if (this.#entries.size >= policy.maxEntries) this.#cull(policy);
+    this.#entries.delete(entry.key);
+    entry.used = this.#stamps.next(policy.now);
+    this.#entries.set(entry.key, entry);
+  }
+
+  /** Django's `_cull`, with expired entries removed before any live one. */
+  #cull({ cullFrequency, now }: WritePolicy): void {
+    if (cullFrequency === 0) {
+      this.#entries.clear();
+      return;
+    }
+    const target = Math.floor(this.#entries.size / cullFrequency);
+    let removed = 0;
+    for (const [key, entry] of this.#entries) {
+      if (isExpired(entry, now) && this.#entries.delete(key)) removed += 1;
+    }
+    for (const key of this.#entries.keys()) {
+      if (removed >= target) break;
+      this.#entries.delete(key);
+      removed += 1;
+    }
+  }
+}
+
+function clone(key: string, value: unknown): unknown {
+  try {
+    return structuredClone(value);
+  } catch (error) {
+    throw new UnstorableValueError(key, `values must be structured-clonable (${(error as Error).message})`, { cause: error });
+  }
+}

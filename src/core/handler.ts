@@ -1,0 +1,82 @@
+/**
+ * The alias registry, as Django's `caches`: maps aliases to `Cache` instances built from
+ * a configuration, and shares one store per (backend, location) within a realm.
+ */
+import { Cache } from './cache.js';
+import { systemClock, type Clock } from './clock.js';
+import { describe, resolveOptions, type CacheOptions } from './options.js';
+import type { Store, StoreFactory } from './store.js';
+
+/** `defineCaches`' argument: alias → options, as Django's `CACHES`. */
+export type CachesConfig = Record<string, CacheOptions>;
+
+/** Settings of the registry itself. */
+export interface DefineOptions {
+  /** The time source for expiry (tests pass a fake one). Default: `Date.now`. */
+  clock?: Clock;
+}
+
+/** What a configuration is, before `defineCaches` is called: Django's default alias. */
+export const DEFAULT_CONFIG: CachesConfig = { default: { backend: 'idb' } };
+
+/** The registry behind `defineCaches` and `getCache`. */
+export class CacheHandler {
+  readonly #factories: Readonly<Record<string, StoreFactory>>;
+  readonly #stores = new Map<string, Store>();
+  #config: CachesConfig = DEFAULT_CONFIG;
+  #clock: Clock = systemClock;
+  #caches = new Map<string, Cache>();
+
+  constructor(factories: Readonly<Record<string, StoreFactory>>) {
+    this.#factories = factories;
+  }
+
+  /** Replaces the configuration; every alias is validated before anything changes. */
+  define(config: CachesConfig, options: DefineOptions = {}): void {
+    if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+      throw new TypeError(`cachette: defineCaches takes an object of alias → options, got ${describe(config)}`);
+    }
+    if (!Object.hasOwn(config, 'default')) {
+      throw new TypeError(`cachette: defineCaches needs a 'default' alias (as Django's CACHES does); got ${Object.keys(config).map((a) => `'${a}'`).join(', ') || 'none'}`);
+    }
+    const backends = Object.keys(this.#factories);
+    for (const [alias, options] of Object.entries(config)) resolveOptions(alias, options, backends);
+    if (options.clock !== undefined && typeof options.clock?.now !== 'function') {
+      throw new TypeError(`cachette: the clock option must be an object with a now() method, got ${describe(options.clock)}`);
+    }
+    this.#config = { ...config };
+    this.#clock = options.clock ?? systemClock;
+    this.#caches = new Map();
+  }
+
+  /** The `Cache` for `alias`; the same instance until the configuration changes. */
+  get(alias = 'default'): Cache {
+    const existing = this.#caches.get(alias);
+    if (existing) return existing;
+    if (typeof alias !== 'string' || !Object.hasOwn(this.#config, alias)) {
+      const known = Object.keys(this.#config).map((a) => `'${a}'`).join(', ');
+      throw new TypeError(`cachette: unknown cache alias ${describe(alias)}; defined aliases: ${known}`);
+    }
+    const options = resolveOptions(alias, this.#config[alias], Object.keys(this.#factories));
+    const created = new Cache(alias, options, this.#store(options.backend, options.location), this.#clock);
+    this.#caches.set(alias, created);
+    return created;
+  }
+
+  /** Every configured alias. */
+  aliases(): string[] {
+    return Object.keys(this.#config);
+  }
+
+  #store(backend: string, location: string): Store {
+    const id = `${backend}\u0000${location}`;
+    let store = this.#stores.get(id);
+    if (!store) {
+      const factory = this.#factories[backend];
+      if (!factory) throw new TypeError(`cachette: unknown backend '${backend}'`);
+      store = factory(location);
+      this.#stores.set(id, store);
+    }
+    return store;
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The one small interface every backend implements. The `Cache` speaks to a store only
+ * through it, with stored keys (prefix and version already applied) and a `now` read from
+ * the cache's clock, so expiry is a pure function of the entry and that clock.
+ */
+
+/** One cached entry, with every fact about it stored alongside the value. */
+export interface Entry {
+  /** The stored key: `keyPrefix:version:key` unless a `keyFunction` says otherwise. */
+  key: string;
+  value: unknown;
+  /** Expiry in ms since the epoch; `Infinity` never expires. */
+  expires: number;
+  /** Tags for `invalidate({ tags })`. */
+  tags: string[];
+  /** Approximate size in bytes, for the devtools and quotas. */
+  size: number;
+  /** Last use (ms since the epoch, strictly increasing within one context): the LRU order. */
+  used: number;
+}
+
+/** What a write must respect: Django's culling options and the time. */
+export interface WritePolicy {
+  maxEntries: number;
+  cullFrequency: number;
+  now: number;
+}
+
+/** Differences between backends, declared rather than discovered. */
+export interface StoreCapabilities {
+  /** Who sees the same data: nobody, one JavaScript realm, or every tab and worker of the origin. */
+  readonly sharing: 'none' | 'realm' | 'origin';
+  /** Whether `update` is atomic against other tabs and the worker. */
+  readonly atomicUpdate: boolean;
+  /** Whether stored values persist across page loads. */
+  readonly persistent: boolean;
+}
+
+/** A backend's store for one `location`. Every method may reject with a platform error. */
+export interface Store {
+  readonly backend: string;
+  readonly location: string;
+  readonly capabilities: StoreCapabilities;
+  /** The live entry, or `undefined` when missing or expired. Counts as a use. */
+  get(key: string, now: number): Promise<Entry | undefined>;
+  /** The live entries among `keys`, in one round trip where the backend allows. Counts as use. */
+  getMany(keys: readonly string[], now: number): Promise<Map<string, Entry>>;
+  /**
+   * Writes every entry (culling first when the store is full). Throws `UnstorableValueError`
+   * naming the first entry whose value cannot be stored exactly; then nothing was written.
+   */
+  set(entries: readonly Entry[], policy: WritePolicy): Promise<void>;
+  /** Writes `entry` only if its key is absent or expired; `true` if written. */
+  add(entry: Entry, policy: WritePolicy): Promise<boolean>;
+  /** Removes the keys; resolves to those that held a live value. */
+  delete(keys: readonly string[], now: number): Promise<string[]>;
+  /** Sets a live entry's expiry; `false` when the key is missing or expired. */
+  touch(key: string, expires: number, now: number): Promise<boolean>;
+  /**
+   * Atomic read-modify-write of a live entry: `fn` (synchronous) returns the entry to
+   * store, or throws to leave the store unchanged. Resolves to the stored entry, or
+   * `undefined` when the key is missing or expired. Counts as a use.
+   */
+  update(key: string, now: number, fn: (entry: Entry) => Entry): Promise<Entry | undefined>;
+  /** Moves a live entry to another key (replacing what is there); `false` when missing. */
+  move(from: string, to: string, now: number): Promise<boolean>;
+  /** Empties the whole location. */
+  clear(): Promise<void>;
+  /** Releases connections; the next call reopens them. */
+  close(): Promise<void>;
+}
+
+/** Builds the store for a location. Called once per (backend, location) in a realm. */
+export type StoreFactory = (location: string) => Store;
+
+/** Whether an entry can no longer be read at `now`. */
+export function isExpired(entry: Pick<Entry, 'expires'>, now: number): boolean {
+  return entry.expires <= now;
+}

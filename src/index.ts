@@ -1,0 +1,12 @@
+// 'cachette': the core. Configuration, the low-level cache API, fragment keys,
+// cachedProperty and errors. Runs in pages, workers and Node.
+export { defineCaches, getCache, cache, cacheAliases } from './caches.js';
+export { Cache, type SetOptions, type Timeout, type VersionOptions } from './core/cache.js';
+export type { CachesConfig, DefineOptions } from './core/handler.js';
+export type { BackendName, CacheOptions, KeyFunction } from './core/options.js';
+export type { Clock } from './core/clock.js';
+export type { Entry, Store, StoreCapabilities, StoreFactory, WritePolicy } from './core/store.js';
+export { makeFragmentKey } from './core/fragment-key.js';
+export { cachedProperty } from './core/cached-property.js';
+export { CacheMissError } from './core/errors.js';
+export { onCacheError, type ReportedError } from './core/report.js';

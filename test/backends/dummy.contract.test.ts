@@ -1,0 +1,3 @@
+import { runDummyContract } from './contract.js';
+
+runDummyContract();

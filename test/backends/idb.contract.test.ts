@@ -1,0 +1,4 @@
+import 'fake-indexeddb/auto';
+import { runCacheContract } from './contract.js';
+
+runCacheContract('idb');

@@ -1,0 +1,3 @@
+import { runCacheContract } from './contract.js';
+
+runCacheContract('memory');
