@@ -199,8 +199,8 @@ class IdbStore implements Store {
    */
   #write<T>(body: (store: WriteStore) => Promise<T>): Promise<T> {
     return this.#run(async (db) => {
-      // A cache may lose its last writes on power loss; 'relaxed' spares an fsync per write
-      // (Chrome defaults to it, Firefox and Safari do not).
+      // A cache may lose its last writes on power loss: 'relaxed' lets the browser skip the
+      // flush to disk it would otherwise make before reporting each write complete.
       const tx = db.transaction(STORE, 'readwrite', { durability: 'relaxed' });
       let flushed = new Map<string, number>();
       const result = await inTransaction(tx, async (store) => {
@@ -282,6 +282,7 @@ class IdbStore implements Store {
       upgrade(database, oldVersion) {
         if (oldVersion < 1) {
           const store = database.createObjectStore(STORE, { keyPath: 'key' });
+          // Infinity is a valid IDB key: never-expiring entries sort last, outside upperBound(now).
           store.createIndex('expires', 'expires');
           store.createIndex('used', 'used');
           store.createIndex('tags', 'tags', { multiEntry: true });

@@ -1,0 +1,145 @@
+// Benchmark: page-side `get` hit latency (one ~1 KB value, the same key read again and
+// again) for each Cachette backend against the raw platform call beneath it, in real
+// Chromium with an on-disk profile. The page (bench/page/get-latency.ts) does the timing;
+// this file builds it, serves it cross-origin isolated, opens it and summarizes.
+import { loadavg } from 'node:os';
+import { buildPage } from './lib/build-page.mjs';
+import { openPage } from './lib/browser.mjs';
+import { startServer } from './lib/server.mjs';
+import { ratio, summarize } from './lib/stats.mjs';
+import { fixed, markdownTable, times } from './lib/table.mjs';
+
+export const name = 'get-latency';
+export const description = 'page-side get hit latency, 1 KB value, Cachette backends vs raw platform APIs';
+
+/** Variants in report order; `floor` is the raw call the variant is compared with. */
+const VARIANTS = [
+  { id: 'map', label: '`Map.get` (floor for memory)' },
+  { id: 'memory', label: 'Cachette `memory` `cache.get`', floor: 'map' },
+  { id: 'raw-idb', label: 'raw IndexedDB `get`, own readonly tx (floor for idb)' },
+  { id: 'idb', label: 'Cachette `idb` `cache.get`', floor: 'raw-idb' },
+  { id: 'idb-lib', label: '`idb` library `db.get` on the raw database (the wrapper the backend uses)', floor: 'raw-idb' },
+  { id: 'raw-cache-storage', label: 'raw Cache Storage `match` + `.json()` (floor for cache-storage)' },
+  { id: 'cache-storage', label: 'Cachette `cache-storage` `cache.get`', floor: 'raw-cache-storage' },
+  { id: 'raw-caches-match', label: 'raw `caches.match(url, { cacheName })` + `.json()` (the call the backend makes)', floor: 'raw-cache-storage' },
+];
+const BATCH_LABELS = {
+  map: '`Map.get`',
+  'map+structuredClone': '`structuredClone(Map.get())`',
+  memory: 'Cachette `memory` `cache.get`',
+};
+
+const REPORT_TIMEOUT_MS = 150_000;
+
+/**
+ * Runs the benchmark once.
+ * @param {{ driver?: string, params?: Record<string, number>, log?: (line: string) => void }} options
+ * @returns {Promise<{ markdown: string, json: object }>}
+ */
+export async function run({ driver = 'playwright', params = {}, log = console.error } = {}) {
+  const loadBefore = loadavg();
+  const built = await buildPage(name);
+  const server = await startServer(built.dir);
+  let browser;
+  try {
+    const query = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]));
+    const url = `${server.origin}${built.path}${query.size ? `?${query}` : ''}`;
+    const reported = server.nextReport(REPORT_TIMEOUT_MS);
+    browser = await openPage(url, { driver, log });
+    let report;
+    try {
+      report = await reported;
+    } catch (error) {
+      throw new Error(`${error.message}; last browser output:\n${browser.diagnostics().join('\n')}`, { cause: error });
+    }
+    if (!report.ok) throw new Error(`the page failed: ${report.error}\n${report.stack ?? ''}`);
+    if (report.result.crossOriginIsolated !== true) throw new Error('the page was not cross-origin isolated; timings would be coarsened to 100 µs');
+    // Other work on this (2-core) machine shifts absolute times; the ratios are what to compare.
+    const load = { before: loadBefore.map((x) => Math.round(x * 100) / 100), after: loadavg().map((x) => Math.round(x * 100) / 100) };
+    return summarizeReport(report.result, { driver, version: browser.version, chrome: browser.chrome, loadAverage1m5m15m: load });
+  } finally {
+    await browser?.close();
+    await server.close();
+  }
+}
+
+function summarizeReport(result, environment) {
+  const us = (ms) => ms.map((x) => x * 1000);
+  const stats = Object.fromEntries(VARIANTS.map(({ id }) => [id, summarize(us(result.samplesMs[id] ?? []))]));
+  const batchStats = Object.fromEntries(Object.entries(result.batch.perGetMs).map(([id, ms]) => [id, summarize(us(ms))]));
+  const rel = (a, b, key = 'median') => ratio(stats[a][key], stats[b][key]);
+
+  const ratios = {
+    'memory / Map.get (per call, median)': rel('memory', 'map'),
+    'memory / Map.get (batched, median)': ratio(batchStats.memory.median, batchStats.map.median),
+    'memory / structuredClone(Map.get()) (batched, median)': ratio(batchStats.memory.median, batchStats['map+structuredClone'].median),
+    'idb / raw IDB get (median)': rel('idb', 'raw-idb'),
+    'idb / raw IDB get (p95)': rel('idb', 'raw-idb', 'p95'),
+    'idb / `idb` library db.get (median)': rel('idb', 'idb-lib'),
+    'cache-storage / raw match+json (median)': rel('cache-storage', 'raw-cache-storage'),
+    'cache-storage / raw match+json (p95)': rel('cache-storage', 'raw-cache-storage', 'p95'),
+    'cache-storage / raw caches.match({ cacheName })+json (median)': rel('cache-storage', 'raw-caches-match'),
+  };
+
+  // A per-call floor below the timer's resolution has a median of 0: use the batched ratio.
+  const floorCell = (id, floor) => {
+    if (!floor) return '(floor)';
+    const perCall = rel(id, floor);
+    if (perCall !== null) return times(perCall);
+    const batchedRatio = batchStats[id] && batchStats[floor] ? ratio(batchStats[id].median, batchStats[floor].median) : null;
+    return batchedRatio === null ? '–' : `${times(batchedRatio)} (batched)`;
+  };
+  const resolutionUs = result.timerResolutionMs * 1000;
+  const mainTable = markdownTable(
+    ['variant', 'median µs', 'p95 µs', 'mean µs', 'vs its floor (median)', 'vs raw IDB get (median)'],
+    VARIANTS.map(({ id, label, floor }) => [
+      label,
+      fixed(stats[id].median),
+      fixed(stats[id].p95),
+      fixed(stats[id].mean),
+      floorCell(id, floor),
+      times(rel(id, 'raw-idb')),
+    ]),
+  );
+  const batchTable = markdownTable(
+    ['in-memory variant, batched', 'gets per batch', 'median ns/get', 'p95 ns/get'],
+    Object.keys(BATCH_LABELS).map((id) => [BATCH_LABELS[id], String(result.batch.sizes[id]), fixed(batchStats[id].median * 1000, 0), fixed(batchStats[id].p95 * 1000, 0)]),
+  );
+  const ratioTable = markdownTable(
+    ['ratio', 'value'],
+    Object.entries(ratios).map(([k, v]) => [k, times(v)]),
+  );
+  const markdown = [
+    `### get-latency: ${result.config.rounds} interleaved rounds after ${result.config.warmup} warm-up, ${result.valueJsonBytes}-byte JSON value, one key`,
+    '',
+    `driver: ${environment.driver}; ${result.userAgent}; timer resolution ${fixed(resolutionUs, 1)} µs (crossOriginIsolated); interleaved part took ${fixed(result.interleavedMs / 1000, 1)} s; load average (1 min) ${environment.loadAverage1m5m15m.before[0]} before, ${environment.loadAverage1m5m15m.after[0]} after`,
+    '',
+    mainTable,
+    '',
+    `Per-call times are quantized to the ${fixed(resolutionUs, 1)} µs timer, so in-memory variants are also timed over calibrated batches (${result.config.batches} batches each, interleaved):`,
+    '',
+    batchTable,
+    '',
+    ratioTable,
+  ].join('\n');
+
+  const round = (x) => Math.round(x * 100) / 100;
+  const json = {
+    benchmark: name,
+    description,
+    date: new Date().toISOString(),
+    environment: { ...environment, userAgent: result.userAgent, timerResolutionUs: resolutionUs, crossOriginIsolated: result.crossOriginIsolated },
+    config: { ...result.config, valueJsonBytes: result.valueJsonBytes, order: 'interleaved, shuffled within each round (seeded)' },
+    unit: 'µs',
+    variants: Object.fromEntries(VARIANTS.map(({ id, label, floor }) => [id, { label, floor: floor ?? null, ...roundAll(stats[id], 2), vsRawIdbMedian: rel(id, 'raw-idb') }])),
+    batched: Object.fromEntries(Object.keys(BATCH_LABELS).map((id) => [id, { label: BATCH_LABELS[id], getsPerBatch: result.batch.sizes[id], ...roundAll(batchStats[id], 4) }])),
+    ratios,
+    samplesUs: Object.fromEntries(VARIANTS.map(({ id }) => [id, us(result.samplesMs[id] ?? []).map(round)])),
+  };
+  return { markdown, json };
+}
+
+function roundAll(summary, digits) {
+  const scale = 10 ** digits;
+  return Object.fromEntries(Object.entries(summary).map(([k, v]) => [k, Number.isFinite(v) ? Math.round(v * scale) / scale : v]));
+}

@@ -1,0 +1,29 @@
+// Summary statistics for latency samples. Percentiles use the nearest-rank method on a
+// sorted copy, so a median of an even count is the lower middle sample (a real sample,
+// which matters when samples are quantized to the timer's resolution).
+
+/** The p-th percentile (0–100) of `samples` by nearest rank; NaN for no samples. */
+export function percentile(samples, p) {
+  if (samples.length === 0) return Number.NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+}
+
+/** Median, p95, mean, min and max of `samples`, in the samples' unit. */
+export function summarize(samples) {
+  const sum = samples.reduce((a, b) => a + b, 0);
+  return {
+    n: samples.length,
+    median: percentile(samples, 50),
+    p95: percentile(samples, 95),
+    mean: samples.length ? sum / samples.length : Number.NaN,
+    min: samples.length ? Math.min(...samples) : Number.NaN,
+    max: samples.length ? Math.max(...samples) : Number.NaN,
+  };
+}
+
+/** a / b, or null when b is 0 or either is not a finite number (a quantized floor of 0). */
+export function ratio(a, b) {
+  return Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? a / b : null;
+}

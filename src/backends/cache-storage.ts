@@ -1,0 +1,318 @@
+/**
+ * The `cache-storage` backend: each entry is one `Response` in the Cache Storage API
+ * (`caches`), in the cache named `cachette` or `cachette:<location>`, shared by every tab
+ * and the worker of the origin. The entry's facts ride in `x-cachette-*` headers (see
+ * `cache-storage-codec.ts`), so a read judges expiry before touching the body.
+ *
+ * Three things the platform imposes:
+ * - No transactions. Every write (including `set` and `delete`, which would otherwise slip
+ *   between the read and the write of an `update`) runs under one exclusive Web Lock per
+ *   location, so writes are atomic across tabs and the worker wherever `navigator.locks`
+ *   exists; without it they run unlocked and `capabilities.atomicUpdate` is `false`.
+ * - No metadata updates without rewriting the body, and reads must not write. So a hit's
+ *   use stamp stays in this context's memory, and culling ranks entries by the later of
+ *   the stamp stored at write time and that pending one: LRU is exact within a context and
+ *   approximate across contexts (another tab's hits are not seen).
+ * - A deleted cache keeps working for whoever holds it. Chromium lets a `Cache` obtained
+ *   before `caches.delete(name)` (devtools "Clear storage", or `clear()` in another tab)
+ *   go on reading and writing an orphan nobody else sees, without an error. So no `Cache`
+ *   is kept between calls: reads go through `caches.match(url, { cacheName })` and each
+ *   write opens the cache afresh (`caches.open` recreates it when deleted), at the cost of
+ *   one extra round trip per write.
+ */
+import { UseStamps } from '../core/clock.js';
+import { isExpired, type Entry, type Store, type StoreCapabilities, type StoreFactory, type WritePolicy } from '../core/store.js';
+import {
+  decodeValue,
+  encodeValue,
+  entryUrl,
+  readMeta,
+  restamp,
+  storedResponse,
+  type EncodedValue,
+  type StoredMeta,
+} from './cache-storage-codec.js';
+
+/** A stored response whose headers say it is live, its body not yet read. */
+interface Hit {
+  response: Response;
+  meta: StoredMeta;
+}
+
+/**
+ * A store keeping entries in the Cache Storage API, shared by every tab and the worker of the
+ * origin. Needs a secure origin (https or localhost); nothing is opened until the first call.
+ * @example
+ * const store = createCacheStorageStore('pages'); // the cache 'cachette:pages'
+ * await store.get(':1:home', Date.now()); // undefined
+ */
+export const createCacheStorageStore: StoreFactory = (location) => new CacheStorageStore(location);
+
+/**
+ * The Cache Storage cache name for a location (for tests and the devtools).
+ * @example cacheStorageName('') // 'cachette'; cacheStorageName('pages') // 'cachette:pages'
+ */
+export function cacheStorageName(location: string): string {
+  return location === '' ? 'cachette' : `cachette:${location}`;
+}
+
+class CacheStorageStore implements Store {
+  readonly backend = 'cache-storage';
+  readonly location: string;
+  readonly #name: string;
+  readonly #lockName: string;
+  readonly #stamps = new UseStamps();
+  /** Hits in this context not yet reflected in the stored `x-cachette-used`: stored key → newest stamp. */
+  readonly #pendingUses = new Map<string, number>();
+
+  constructor(location: string) {
+    this.location = location;
+    this.#name = cacheStorageName(location);
+    this.#lockName = `cachette:cache-storage:${location}`;
+  }
+
+  /** Computed on each read: whether writes are atomic depends on the realm having Web Locks. */
+  get capabilities(): StoreCapabilities {
+    return { sharing: 'origin', atomicUpdate: lockManager() !== undefined, persistent: true };
+  }
+
+  async get(key: string, now: number): Promise<Entry | undefined> {
+    const hit = await this.#read(key, now);
+    if (!hit) return undefined;
+    return this.#use(hit.meta, await decodeValue(hit.response, hit.meta.type), now);
+  }
+
+  async getMany(keys: readonly string[], now: number): Promise<Map<string, Entry>> {
+    const entries = await Promise.all(keys.map((key) => this.get(key, now)));
+    const found = new Map<string, Entry>();
+    entries.forEach((entry, i) => {
+      const key = keys[i];
+      if (entry && key !== undefined) found.set(key, entry);
+    });
+    return found;
+  }
+
+  async set(entries: readonly Entry[], policy: WritePolicy): Promise<void> {
+    // Encoded before the first await: an unstorable value throws with nothing written, and a
+    // Response value is cloned while the caller still holds it unread.
+    const writes = entries.map((entry) => ({ entry, encoded: encodeValue(entry.key, entry.value) }));
+    if (writes.length === 0) return;
+    await this.#exclusive(() =>
+      this.#withCache(async (cache) => {
+        const urls = await listUrls(cache);
+        for (const { entry, encoded } of writes) await this.#write(cache, urls, entry, encoded, policy);
+      }),
+    );
+  }
+
+  async add(entry: Entry, policy: WritePolicy): Promise<boolean> {
+    // Encoded now (see `set`), but an unstorable value only fails the add if the key is free,
+    // as the memory backend decides.
+    let encoded: EncodedValue | undefined;
+    let unstorable: unknown;
+    try {
+      encoded = encodeValue(entry.key, entry.value);
+    } catch (error) {
+      unstorable = error;
+    }
+    return this.#exclusive(() =>
+      this.#withCache(async (cache) => {
+        if (await this.#read(entry.key, policy.now)) return false;
+        if (!encoded) throw unstorable;
+        await this.#write(cache, await listUrls(cache), entry, encoded, policy);
+        return true;
+      }),
+    );
+  }
+
+  async delete(keys: readonly string[], now: number): Promise<string[]> {
+    if (keys.length === 0) return [];
+    return this.#exclusive(() =>
+      this.#withCache(async (cache) => {
+        const removed: string[] = [];
+        for (const key of keys) {
+          const live = await this.#read(key, now);
+          const existed = await cache.delete(entryUrl(key));
+          this.#pendingUses.delete(key);
+          if (existed && live) removed.push(key);
+        }
+        return removed;
+      }),
+    );
+  }
+
+  async touch(key: string, expires: number, now: number): Promise<boolean> {
+    return this.#exclusive(() =>
+      this.#withCache(async (cache) => {
+        const hit = await this.#read(key, now);
+        if (!hit) return false;
+        // The stored use stamp is kept: a touch is not a use (as in the memory backend).
+        await cache.put(entryUrl(key), await restamp(hit.response, { ...hit.meta, expires }));
+        return true;
+      }),
+    );
+  }
+
+  async update(key: string, now: number, fn: (entry: Entry) => Entry): Promise<Entry | undefined> {
+    return this.#exclusive(async () => {
+      const hit = await this.#read(key, now);
+      if (!hit) return undefined;
+      const current = toEntry(hit.meta, await decodeValue(hit.response, hit.meta.type));
+      // Outside any retry: `fn` runs once, and whatever it throws reaches the caller as is.
+      const next = fn({ ...current });
+      const encoded = encodeValue(key, next.value);
+      const meta: StoredMeta = {
+        key,
+        expires: next.expires,
+        tags: [...next.tags],
+        size: next.size,
+        used: this.#stamps.next(now),
+        type: encoded.type,
+      };
+      await this.#withCache((cache) => cache.put(entryUrl(key), storedResponse(encoded, meta)));
+      this.#pendingUses.delete(key);
+      return toEntry(meta, await decodeValue(storedResponse(encoded, meta), meta.type));
+    });
+  }
+
+  async move(from: string, to: string, now: number): Promise<boolean> {
+    return this.#exclusive(() =>
+      this.#withCache(async (cache) => {
+        const hit = await this.#read(from, now);
+        if (!hit) return false;
+        // A fresh stamp: the memory backend puts a moved entry at the recently-used end.
+        const meta = { ...hit.meta, key: to, used: this.#stamps.next(now) };
+        await cache.put(entryUrl(to), await restamp(hit.response, meta));
+        if (to !== from) await cache.delete(entryUrl(from));
+        this.#pendingUses.delete(from);
+        this.#pendingUses.delete(to);
+        return true;
+      }),
+    );
+  }
+
+  async clear(): Promise<void> {
+    await this.#exclusive(async () => {
+      await cacheStorage().delete(this.#name);
+      this.#pendingUses.clear();
+    });
+  }
+
+  async close(): Promise<void> {
+    // Nothing to release: no `Cache` is held between calls (see the file's comment).
+  }
+
+  /** The live stored response for `key`, headers checked and body unread; never writes. */
+  async #read(key: string, now: number): Promise<Hit | undefined> {
+    const response = await cacheStorage().match(entryUrl(key), { cacheName: this.#name });
+    if (!response) return undefined;
+    const meta = readMeta(response);
+    // Headers that are not ours, or for another key, mean the entry is not one we can read.
+    if (!meta || meta.key !== key || isExpired(meta, now)) return undefined;
+    return { response, meta };
+  }
+
+  #use(meta: StoredMeta, value: unknown, now: number): Entry {
+    const used = this.#stamps.next(now);
+    this.#pendingUses.set(meta.key, used);
+    return toEntry({ ...meta, used }, value);
+  }
+
+  /** Writes one entry, culling first when the store is full, as the memory backend's `#write`. */
+  async #write(cache: Cache, urls: Set<string>, entry: Entry, encoded: EncodedValue, policy: WritePolicy): Promise<void> {
+    if (urls.size >= policy.maxEntries) await this.#cull(cache, urls, policy);
+    const url = entryUrl(entry.key);
+    const meta: StoredMeta = {
+      key: entry.key,
+      expires: entry.expires,
+      tags: [...entry.tags],
+      size: entry.size,
+      used: this.#stamps.next(policy.now),
+      type: encoded.type,
+    };
+    await cache.put(url, storedResponse(encoded, meta));
+    urls.add(url);
+    this.#pendingUses.delete(entry.key);
+  }
+
+  /** Django's `_cull` as the memory backend does it: every expired entry, then the least recently used. */
+  async #cull(cache: Cache, urls: Set<string>, { cullFrequency, now }: WritePolicy): Promise<void> {
+    if (cullFrequency === 0) {
+      await Promise.all([...urls].map((url) => cache.delete(url)));
+      urls.clear();
+      this.#pendingUses.clear();
+      return;
+    }
+    const target = Math.floor(urls.size / cullFrequency);
+    const listed = await Promise.all(
+      [...urls].map(async (url) => {
+        const response = await cache.match(url);
+        return { url, meta: response ? readMeta(response) : undefined };
+      }),
+    );
+    const doomed: string[] = [];
+    const live: Array<{ url: string; key: string; used: number }> = [];
+    for (const { url, meta } of listed) {
+      // Unreadable entries (not ours, or corrupt) go first, with the expired ones.
+      if (!meta || isExpired(meta, now)) doomed.push(url);
+      else live.push({ url, key: meta.key, used: Math.max(meta.used, this.#pendingUses.get(meta.key) ?? -Infinity) });
+    }
+    live.sort((a, b) => a.used - b.used);
+    const kept = new Set<string>();
+    for (const item of live) {
+      if (doomed.length < target) doomed.push(item.url);
+      else kept.add(item.key);
+    }
+    await Promise.all(doomed.map((url) => cache.delete(url)));
+    for (const url of doomed) urls.delete(url);
+    // Forget pending uses of keys that are gone, culled here or deleted by another context.
+    for (const key of this.#pendingUses.keys()) if (!kept.has(key)) this.#pendingUses.delete(key);
+  }
+
+  /**
+   * Runs `op` with a freshly opened cache, once more with a reopened one if the platform
+   * fails it with a DOMException (a cache closed or deleted under us in browsers that report
+   * it). Quota errors are not retried: a second attempt cannot fit either.
+   */
+  async #withCache<T>(op: (cache: Cache) => Promise<T>): Promise<T> {
+    try {
+      return await op(await cacheStorage().open(this.#name));
+    } catch (error) {
+      if (!(typeof DOMException !== 'undefined' && error instanceof DOMException) || error.name === 'QuotaExceededError') {
+        throw error;
+      }
+      return op(await cacheStorage().open(this.#name));
+    }
+  }
+
+  /** Runs `op` holding this location's exclusive Web Lock, where the realm has Web Locks. */
+  async #exclusive<T>(op: () => Promise<T>): Promise<T> {
+    const locks = lockManager();
+    if (!locks) return op();
+    return await locks.request(this.#lockName, { mode: 'exclusive' }, op);
+  }
+}
+
+function toEntry(meta: StoredMeta, value: unknown): Entry {
+  return { key: meta.key, value, expires: meta.expires, tags: meta.tags, size: meta.size, used: meta.used };
+}
+
+async function listUrls(cache: Cache): Promise<Set<string>> {
+  return new Set((await cache.keys()).map((request) => request.url));
+}
+
+/** The realm's CacheStorage, read at call time (tests install a fake after import). */
+function cacheStorage(): CacheStorage {
+  const storage = (globalThis as { caches?: CacheStorage }).caches;
+  if (!storage) {
+    throw new Error(
+      "cachette: the Cache Storage API is unavailable here (it needs a browser page or worker on a secure origin, https or localhost; Node has none): use the 'idb' or 'memory' backend instead",
+    );
+  }
+  return storage;
+}
+
+function lockManager(): LockManager | undefined {
+  if (typeof navigator === 'undefined') return undefined;
+  return (navigator as { locks?: LockManager | null }).locks ?? undefined;
+}
