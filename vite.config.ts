@@ -4,8 +4,9 @@ import { playwright } from '@vitest/browser-playwright';
 import { CHROME_ARGS, findChrome } from './scripts/chrome-path.mjs';
 
 // The library build: one entry per export; workbox and idb stay external so an app and
-// Cachette share one workbox-routing Router.
-const external = [/^idb(\/|$)/, /^workbox-/];
+// Cachette share one workbox-routing Router. 'cachette/vite' runs in Node inside the app's
+// own Vite: vite and Node's built-ins stay external too.
+const external = [/^idb(\/|$)/, /^workbox-/, /^vite(\/|$)/, /^node:/];
 
 export default defineConfig({
   build: {
@@ -20,6 +21,7 @@ export default defineConfig({
         sw: 'src/sw/index.ts',
         page: 'src/page/index.ts',
         devtools: 'src/devtools/index.ts',
+        vite: 'src/vite/plugin.ts',
       },
       formats: ['es'],
     },

@@ -21,7 +21,7 @@
  *   one extra round trip per write.
  */
 import { UseStamps } from '../core/clock.js';
-import { isExpired, type Entry, type Store, type StoreCapabilities, type StoreFactory, type WritePolicy } from '../core/store.js';
+import { isExpired, type Entry, type EntryInfo, type Store, type StoreCapabilities, type StoreFactory, type WritePolicy } from '../core/store.js';
 import {
   decodeValue,
   encodeValue,
@@ -32,6 +32,12 @@ import {
   type EncodedValue,
   type StoredMeta,
 } from './cache-storage-codec.js';
+
+/** A stored URL and the facts its headers carry (`undefined` when they are not ours or corrupt). */
+interface Listed {
+  url: string;
+  meta: StoredMeta | undefined;
+}
 
 /** A stored response whose headers say it is live, its body not yet read. */
 interface Hit {
@@ -73,7 +79,7 @@ class CacheStorageStore implements Store {
 
   /** Computed on each read: whether writes are atomic depends on the realm having Web Locks. */
   get capabilities(): StoreCapabilities {
-    return { sharing: 'origin', atomicUpdate: lockManager() !== undefined, persistent: true };
+    return { sharing: 'origin', atomicUpdate: lockManager() !== undefined, persistent: true, nativeResponses: true };
   }
 
   async get(key: string, now: number): Promise<Entry | undefined> {
@@ -191,6 +197,39 @@ class CacheStorageStore implements Store {
     );
   }
 
+  async list(now: number): Promise<EntryInfo[]> {
+    // A listing is a read, and reads never write: it must not recreate a deleted cache.
+    if (!(await cacheStorage().has(this.#name))) return [];
+    const listed = await this.#withCache(async (cache) => readAll(cache, await listUrls(cache)));
+    const infos: EntryInfo[] = [];
+    for (const { url, meta } of listed) {
+      if (!isOwn(url, meta) || isExpired(meta, now)) continue;
+      // This context's pending hit is newer than the stamp stored at write time.
+      const used = Math.max(meta.used, this.#pendingUses.get(meta.key) ?? -Infinity);
+      infos.push({ key: meta.key, expires: meta.expires, tags: meta.tags, size: meta.size, used });
+    }
+    return infos;
+  }
+
+  async deleteTagged(tags: readonly string[], now: number): Promise<string[]> {
+    const wanted = new Set(tags);
+    if (wanted.size === 0) return [];
+    // No tag index exists here: every entry's headers are read, under the lock so that no
+    // write slips a newly tagged entry in between the listing and the deletes.
+    return this.#exclusive(() =>
+      this.#withCache(async (cache) => {
+        const doomed: StoredMeta[] = [];
+        for (const { url, meta } of await readAll(cache, await listUrls(cache))) {
+          if (isOwn(url, meta) && meta.tags.some((tag) => wanted.has(tag))) doomed.push(meta);
+        }
+        const existed = await Promise.all(doomed.map((meta) => cache.delete(entryUrl(meta.key))));
+        for (const meta of doomed) this.#pendingUses.delete(meta.key);
+        // Expired entries go too, but only live ones held a value worth reporting.
+        return doomed.filter((meta, i) => existed[i] && !isExpired(meta, now)).map((meta) => meta.key);
+      }),
+    );
+  }
+
   async clear(): Promise<void> {
     await this.#exclusive(async () => {
       await cacheStorage().delete(this.#name);
@@ -244,12 +283,7 @@ class CacheStorageStore implements Store {
       return;
     }
     const target = Math.floor(urls.size / cullFrequency);
-    const listed = await Promise.all(
-      [...urls].map(async (url) => {
-        const response = await cache.match(url);
-        return { url, meta: response ? readMeta(response) : undefined };
-      }),
-    );
+    const listed = await readAll(cache, urls);
     const doomed: string[] = [];
     const live: Array<{ url: string; key: string; used: number }> = [];
     for (const { url, meta } of listed) {
@@ -299,6 +333,21 @@ function toEntry(meta: StoredMeta, value: unknown): Entry {
 
 async function listUrls(cache: Cache): Promise<Set<string>> {
   return new Set((await cache.keys()).map((request) => request.url));
+}
+
+/** The facts stored at each URL, from the headers alone: no body is read. */
+function readAll(cache: Cache, urls: Iterable<string>): Promise<Listed[]> {
+  return Promise.all(
+    [...urls].map(async (url) => {
+      const response = await cache.match(url);
+      return { url, meta: response ? readMeta(response) : undefined };
+    }),
+  );
+}
+
+/** Whether `meta` is ours and names the key stored at `url`, as `#read` requires of a hit. */
+function isOwn(url: string, meta: StoredMeta | undefined): meta is StoredMeta {
+  return meta !== undefined && entryUrl(meta.key) === url;
 }
 
 /** The realm's CacheStorage, read at call time (tests install a fake after import). */

@@ -17,6 +17,8 @@ export const createDummyStore: StoreFactory = (location) => {
     touch: async () => false,
     update: async () => undefined,
     move: async () => false,
+    list: async () => [],
+    deleteTagged: async () => [],
     clear: async () => {},
     close: async () => {},
   };

@@ -7,27 +7,17 @@
  * Reads never write: a hit's new LRU stamp waits in memory and rides along with the next
  * write transaction (or a flush ~2 s later), so the hit path stays one readonly request.
  */
-import { openDB, type DBSchema, type IDBPDatabase, type IDBPObjectStore, type IDBPTransaction } from 'idb';
+import type { IDBPIndex, IDBPObjectStore, IDBPTransaction } from 'idb';
 import { UseStamps } from '../core/clock.js';
 import { UnstorableValueError } from '../core/errors.js';
 import { reportError } from '../core/report.js';
-import { isExpired, type Entry, type Store, type StoreFactory, type WritePolicy } from '../core/store.js';
+import { isExpired, type Entry, type EntryInfo, type Store, type StoreFactory, type WritePolicy } from '../core/store.js';
+import { errorName, IdbConnection, STORE, type CacheDb } from './idb-connection.js';
 
-/** The database layout: one object store of whole entries, keyed by the stored key. */
-interface CacheDb extends DBSchema {
-  entries: {
-    key: string;
-    value: Entry;
-    indexes: { expires: number; used: number; tags: string };
-  };
-}
-
-type Db = IDBPDatabase<CacheDb>;
 type WriteTx = IDBPTransaction<CacheDb, ['entries'], 'readwrite'>;
 type WriteStore = IDBPObjectStore<CacheDb, ['entries'], 'entries', 'readwrite'>;
+type ExpiresIndex = IDBPIndex<CacheDb, ['entries'], 'entries', 'expires', 'readonly'>;
 
-const STORE = 'entries';
-const SCHEMA_VERSION = 1;
 /** How long a hit's LRU stamp may wait in memory when no write comes along to carry it. */
 const USE_FLUSH_DELAY_MS = 2000;
 
@@ -56,19 +46,17 @@ class IdbStore implements Store {
   readonly #stamps = new UseStamps();
   /** Hits not yet written: stored key → its newest use stamp. */
   readonly #pendingUses = new Map<string, number>();
-  /** Connections that were closed (by us, a version change or the browser): never reuse. */
-  readonly #closed = new WeakSet<Db>();
-  #opening: Promise<Db> | undefined;
-  #db: Db | undefined;
+  readonly #connection: IdbConnection;
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(location: string) {
     this.location = location;
     this.#name = idbDatabaseName(location);
+    this.#connection = new IdbConnection(this.#name);
   }
 
   async get(key: string, now: number): Promise<Entry | undefined> {
-    const entry = await this.#run((db) => db.get(STORE, key));
+    const entry = await this.#connection.run((db) => db.get(STORE, key));
     // An expired entry is left for the next cull: deleting it here would put a write on the read path.
     if (!entry || isExpired(entry, now)) return undefined;
     entry.used = this.#use(key, now);
@@ -78,7 +66,7 @@ class IdbStore implements Store {
   async getMany(keys: readonly string[], now: number): Promise<Map<string, Entry>> {
     const found = new Map<string, Entry>();
     if (keys.length === 0) return found;
-    const entries = await this.#run(async (db) => {
+    const entries = await this.#connection.run(async (db) => {
       const tx = db.transaction(STORE, 'readonly');
       const [results] = await Promise.all([Promise.all(keys.map((key) => tx.store.get(key))), tx.done]);
       return results;
@@ -169,9 +157,37 @@ class IdbStore implements Store {
     });
   }
 
+  async list(now: number): Promise<EntryInfo[]> {
+    const listed = await this.#connection.run(async (db) => {
+      const tx = db.transaction(STORE, 'readonly');
+      const [infos] = await Promise.all([liveInfos(tx.store.index('expires'), now), tx.done]);
+      return infos;
+    });
+    for (const info of listed) {
+      // A hit not yet written is this context's newest knowledge of the entry's last use.
+      const pending = this.#pendingUses.get(info.key);
+      if (pending !== undefined && pending > info.used) info.used = pending;
+    }
+    return listed;
+  }
+
+  async deleteTagged(tags: readonly string[], now: number): Promise<string[]> {
+    const unique = [...new Set(tags)];
+    if (unique.length === 0) return [];
+    return this.#write(async (store) => {
+      // The multiEntry index finds exactly the tagged entries: the cost is what is removed.
+      const tagged = await Promise.all(unique.map((tag) => store.index('tags').getAllKeys(tag)));
+      const keys = [...new Set(tagged.flat())];
+      // Read before deleting only to tell live entries (reported) from expired ones (removed silently).
+      const found = await Promise.all(keys.map((key) => store.get(key)));
+      await Promise.all(keys.map((key) => store.delete(key)));
+      return found.filter((entry): entry is Entry => entry !== undefined && !isExpired(entry, now)).map((entry) => entry.key);
+    });
+  }
+
   async clear(): Promise<void> {
     // Clearing the object store, not deleting the database: other tabs keep their connections.
-    await this.#run((db) => db.clear(STORE));
+    await this.#connection.run((db) => db.clear(STORE));
     this.#pendingUses.clear();
   }
 
@@ -179,10 +195,7 @@ class IdbStore implements Store {
     clearTimeout(this.#flushTimer);
     this.#flushTimer = undefined;
     // Pending uses stay in memory: the next write after a reopen carries them.
-    const opening = this.#opening;
-    this.#forget();
-    const db = await opening?.catch(() => undefined);
-    if (db) this.#release(db);
+    await this.#connection.close();
   }
 
   /** Records a hit's use in memory only; returns its stamp. */
@@ -198,7 +211,7 @@ class IdbStore implements Store {
    * transaction (so culling sees them, and an abort keeps them pending).
    */
   #write<T>(body: (store: WriteStore) => Promise<T>): Promise<T> {
-    return this.#run(async (db) => {
+    return this.#connection.run(async (db) => {
       // A cache may lose its last writes on power loss: 'relaxed' lets the browser skip the
       // flush to disk it would otherwise make before reporting each write complete.
       const tx = db.transaction(STORE, 'readwrite', { durability: 'relaxed' });
@@ -243,86 +256,12 @@ class IdbStore implements Store {
 
   async #flushInBackground(): Promise<void> {
     // Only over a live connection: reopening here would recreate a database someone just deleted.
-    if (!this.#db || this.#pendingUses.size === 0) return;
+    if (!this.#connection.isOpen || this.#pendingUses.size === 0) return;
     try {
       await this.#write(async () => undefined);
     } catch (error) {
       reportError(error, `flushing LRU stamps of the idb store '${this.#name}'`);
     }
-  }
-
-  /**
-   * Runs `work` on the connection; if it fails because the connection was closed under it
-   * (a version change, devtools "Clear storage", `close()` racing a call), reopens and
-   * retries once. Transactions are atomic, so a failed attempt wrote nothing.
-   */
-  async #run<T>(work: (db: Db) => Promise<T>): Promise<T> {
-    const db = await this.#connect();
-    try {
-      return await work(db);
-    } catch (error) {
-      if (!this.#closed.has(db) && errorName(error) !== 'InvalidStateError') throw error;
-      this.#drop(db);
-      return work(await this.#connect());
-    }
-  }
-
-  #connect(): Promise<Db> {
-    if (this.#opening) return this.#opening;
-    if (typeof indexedDB === 'undefined') {
-      return Promise.reject(
-        new Error(
-          "cachette: the 'idb' backend needs IndexedDB, which this environment does not provide; " +
-            "use backend 'memory', or in Node import 'fake-indexeddb/auto' first",
-        ),
-      );
-    }
-    let db: Db | undefined;
-    const opening: Promise<Db> = openDB<CacheDb>(this.#name, SCHEMA_VERSION, {
-      upgrade(database, oldVersion) {
-        if (oldVersion < 1) {
-          const store = database.createObjectStore(STORE, { keyPath: 'key' });
-          // Infinity is a valid IDB key: never-expiring entries sort last, outside upperBound(now).
-          store.createIndex('expires', 'expires');
-          store.createIndex('used', 'used');
-          store.createIndex('tags', 'tags', { multiEntry: true });
-        }
-      },
-      // Another context wants a version change or `deleteDatabase`: an open connection
-      // blocks it forever, so step aside; the next call reopens (and recreates) the database.
-      blocking: () => db && this.#drop(db),
-      // The browser closed the connection (devtools "Clear storage", storage eviction).
-      terminated: () => db && this.#drop(db),
-    }).then((opened) => {
-      db = opened;
-      // `close()` ran while this was opening: this connection is nobody's, so close it;
-      // callers already waiting on it fail with InvalidStateError and retry on a new one.
-      if (this.#opening === opening) this.#db = opened;
-      else this.#release(opened);
-      return opened;
-    });
-    this.#opening = opening;
-    // A failed open must not stick: the next call tries again.
-    opening.catch(() => {
-      if (this.#opening === opening) this.#forget();
-    });
-    return opening;
-  }
-
-  /** Closes `db` and, if it is the current connection, forgets it. */
-  #drop(db: Db): void {
-    this.#release(db);
-    if (this.#db === db) this.#forget();
-  }
-
-  #release(db: Db): void {
-    this.#closed.add(db);
-    db.close();
-  }
-
-  #forget(): void {
-    this.#opening = undefined;
-    this.#db = undefined;
   }
 }
 
@@ -385,12 +324,22 @@ async function cull(store: WriteStore, count: number, { cullFrequency, now }: Wr
   return deletions.length;
 }
 
+/** Every entry live at `now`, without its value, in expiry order. */
+async function liveInfos(index: ExpiresIndex, now: number): Promise<EntryInfo[]> {
+  const infos: EntryInfo[] = [];
+  // A cursor still reads each value (IndexedDB has no projection), but walking the
+  // `expires` index above `now` never reads an expired entry at all.
+  let cursor = await index.openCursor(IDBKeyRange.lowerBound(now, true));
+  while (cursor) {
+    const { value: _value, ...info } = cursor.value;
+    infos.push(info);
+    cursor = await cursor.continue();
+  }
+  return infos;
+}
+
 /** Marks a request's rejection as handled now; it is still awaited (and thrown) later. */
 function handled<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => undefined);
   return promise;
-}
-
-function errorName(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'name' in error && typeof error.name === 'string' ? error.name : undefined;
 }

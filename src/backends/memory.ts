@@ -6,7 +6,7 @@
  */
 import { UseStamps } from '../core/clock.js';
 import { UnstorableValueError } from '../core/errors.js';
-import { isExpired, type Entry, type Store, type StoreFactory, type WritePolicy } from '../core/store.js';
+import { isExpired, type Entry, type EntryInfo, type Store, type StoreFactory, type WritePolicy } from '../core/store.js';
 
 /** A store keeping entries in this realm's memory. */
 export const createMemoryStore: StoreFactory = (location) => new MemoryStore(location);
@@ -83,6 +83,28 @@ class MemoryStore implements Store {
     this.#entries.delete(to);
     this.#entries.set(to, { ...entry, key: to });
     return true;
+  }
+
+  async list(now: number): Promise<EntryInfo[]> {
+    const infos: EntryInfo[] = [];
+    for (const { key, expires, tags, size, used } of this.#entries.values()) {
+      // Copies: a caller's edits to a listing must not reach the stored entry.
+      if (!isExpired({ expires }, now)) infos.push({ key, expires, tags: [...tags], size, used });
+    }
+    return infos;
+  }
+
+  async deleteTagged(tags: readonly string[], now: number): Promise<string[]> {
+    const wanted = new Set(tags);
+    const removed: string[] = [];
+    if (wanted.size === 0) return removed;
+    // A full scan: a tag index kept in memory would cost every write for the sake of a rare call.
+    for (const [key, entry] of this.#entries) {
+      if (!entry.tags.some((tag) => wanted.has(tag))) continue;
+      this.#entries.delete(key);
+      if (!isExpired(entry, now)) removed.push(key);
+    }
+    return removed;
   }
 
   async clear(): Promise<void> {

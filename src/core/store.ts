@@ -19,6 +19,9 @@ export interface Entry {
   used: number;
 }
 
+/** What listings show of an entry: every fact but the value. */
+export type EntryInfo = Omit<Entry, 'value'>;
+
 /** What a write must respect: Django's culling options and the time. */
 export interface WritePolicy {
   maxEntries: number;
@@ -34,6 +37,8 @@ export interface StoreCapabilities {
   readonly atomicUpdate: boolean;
   /** Whether stored values persist across page loads. */
   readonly persistent: boolean;
+  /** Whether a `Response` is stored as is (else the worker stores its status, headers and bytes). */
+  readonly nativeResponses?: boolean;
 }
 
 /** A backend's store for one `location`. Every method may reject with a platform error. */
@@ -64,6 +69,10 @@ export interface Store {
   update(key: string, now: number, fn: (entry: Entry) => Entry): Promise<Entry | undefined>;
   /** Moves a live entry to another key (replacing what is there); `false` when missing. */
   move(from: string, to: string, now: number): Promise<boolean>;
+  /** Every live entry's facts, without values (for invalidation by pattern and the devtools). */
+  list(now: number): Promise<EntryInfo[]>;
+  /** Removes every entry carrying any of `tags`; resolves to the keys that held a live value. */
+  deleteTagged(tags: readonly string[], now: number): Promise<string[]>;
   /** Empties the whole location. */
   clear(): Promise<void>;
   /** Releases connections; the next call reopens them. */

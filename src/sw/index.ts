@@ -1,3 +1,10 @@
-// 'cachette/sw': the service worker side (cacheSite, cachePage, cacheRoutes).
-// Not built yet: issue 3 ("The service worker") fills this entry point.
-export {};
+// 'cachette/sw': the service worker side. Django's per-site cache (cacheSite), per-view
+// cache (cachePage) and a declarative route-TTL table (cacheRoutes), on workbox-routing.
+export { cacheSite, type CacheSiteOptions } from './cache-site.js';
+export { cachePage, type CachePageOptions } from './cache-page.js';
+export { cacheRoutes, type RouteRule } from './cache-routes.js';
+export { routeTable, type RouteInfo } from './route-table.js';
+export { workerStats, type Counters, type StatsSnapshot } from './stats.js';
+export type { RoutePattern } from './route-pattern.js';
+// The core, for the worker's own configuration and low-level use.
+export { defineCaches, getCache, cache, onCacheError } from '../index.js';

@@ -608,6 +608,66 @@ export function runCacheContract(backend: Exclude<BackendName, 'dummy'>): void {
       expect(await c.get('after-close')).toBe(1);
     });
 
+    describe('listing and tags', () => {
+      it('list shows every live entry’s facts, without its value', async () => {
+        const c = getCache();
+        await c.set('a', 'A', 60, { tags: ['authors', 'author:7'] });
+        await c.set('b', { n: 1 }, null);
+        const listed = await c.store.list(clock.now());
+        expect(listed.map((info) => info.key).sort()).toEqual([c.makeKey('a'), c.makeKey('b')].sort());
+        for (const info of listed) expect(info).not.toHaveProperty('value');
+        const a = listed.find((info) => info.key === c.makeKey('a'));
+        expect(a?.expires).toBe(clock.now() + 60_000);
+        expect(a?.tags.sort()).toEqual(['author:7', 'authors']);
+        expect(a?.size).toBeGreaterThan(0);
+        expect(listed.find((info) => info.key === c.makeKey('b'))).toMatchObject({ expires: Infinity, tags: [] });
+      });
+
+      it('list shows a hit’s use, hides expired entries and reflects deletes', async () => {
+        const c = getCache();
+        await c.set('short', 1, 10);
+        await c.set('long', 2, null);
+        await c.set('gone', 3, null);
+        const hit = await c.store.get(c.makeKey('long'), clock.now());
+        const long = (await c.store.list(clock.now())).find((info) => info.key === c.makeKey('long'));
+        expect(long?.used).toBe(hit?.used);
+        clock.advance(11);
+        expect(await c.delete('gone')).toBe(true);
+        expect((await c.store.list(clock.now())).map((info) => info.key)).toEqual([c.makeKey('long')]);
+        await c.clear();
+        expect(await c.store.list(clock.now())).toEqual([]);
+      });
+
+      it('deleteTagged removes entries with any of the tags, across versions and key prefixes, reporting live ones', async () => {
+        const c = getCache();
+        const v2 = getCache('v2');
+        const prefixed = getCache('prefix');
+        const other = getCache('small'); // another location
+        await c.set('a', 1, null, { tags: ['authors', 'author:7'] });
+        await v2.set('a', 2, null, { tags: ['author:7'] });
+        await prefixed.set('p', 3, null, { tags: ['other', 'authors'] });
+        await c.set('expired', 4, 10, { tags: ['authors'] });
+        await c.set('untagged', 5, null);
+        await c.set('books', 6, null, { tags: ['books'] });
+        await other.set('a', 7, null, { tags: ['authors'] });
+        clock.advance(11);
+
+        const removed = await c.store.deleteTagged(['authors', 'author:7', 'absent'], clock.now());
+        expect(removed.sort()).toEqual([c.makeKey('a'), v2.makeKey('a'), prefixed.makeKey('p')].sort());
+        expect(await c.get('a')).toBeUndefined();
+        expect(await v2.get('a')).toBeUndefined();
+        expect(await prefixed.get('p')).toBeUndefined();
+        expect(await c.get('untagged')).toBe(5);
+        expect(await c.get('books')).toBe(6);
+        expect(await other.get('a')).toBe(7);
+        expect((await c.store.list(clock.now())).map((info) => info.key).sort()).toEqual([c.makeKey('books'), c.makeKey('untagged')].sort());
+
+        expect(await c.store.deleteTagged(['authors'], clock.now())).toEqual([]);
+        expect(await c.store.deleteTagged([], clock.now())).toEqual([]);
+        expect(await c.get('books')).toBe(6);
+      });
+    });
+
     describe('bad input is a TypeError that names it, and loses nothing', () => {
       beforeEach(async () => {
         await getCache().set('survivor', 'still here');
@@ -702,6 +762,13 @@ export function runDummyContract(): void {
       await c.deleteMany(['a', 'b']);
       await c.clear();
       await c.close();
+    });
+
+    it('list and deleteTagged find nothing', async () => {
+      const c = getCache();
+      await c.set('tagged', 1, null, { tags: ['t'] });
+      expect(await c.store.list(Date.now())).toEqual([]);
+      expect(await c.store.deleteTagged(['t'], Date.now())).toEqual([]);
     });
 
     it('getOrSet returns the computed default every time', async () => {

@@ -1,0 +1,136 @@
+/**
+ * The `idb` backend's connection to one location's database: the schema it opens, stepping
+ * aside when another context needs the database, and the retry-once runner that reopens
+ * after a connection was closed under a call. Nothing is opened until the first `run`.
+ */
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { Entry } from '../core/store.js';
+
+/** The database layout: one object store of whole entries, keyed by the stored key. */
+export interface CacheDb extends DBSchema {
+  entries: {
+    key: string;
+    value: Entry;
+    indexes: { expires: number; used: number; tags: string };
+  };
+}
+
+/** An open connection to a location's database. */
+export type Db = IDBPDatabase<CacheDb>;
+
+/** The one object store. */
+export const STORE = 'entries';
+const SCHEMA_VERSION = 1;
+
+/**
+ * A reopening connection to one database, shared by every call of one store.
+ * @example
+ * const connection = new IdbConnection('cachette:articles');
+ * const entry = await connection.run((db) => db.get(STORE, ':1:top'));
+ */
+export class IdbConnection {
+  readonly #name: string;
+  /** Connections that were closed (by us, a version change or the browser): never reuse. */
+  readonly #closed = new WeakSet<Db>();
+  #opening: Promise<Db> | undefined;
+  #db: Db | undefined;
+
+  constructor(name: string) {
+    this.#name = name;
+  }
+
+  /** Whether a connection is open now; asking opens nothing. */
+  get isOpen(): boolean {
+    return this.#db !== undefined;
+  }
+
+  /**
+   * Runs `work` on the connection; if it fails because the connection was closed under it
+   * (a version change, devtools "Clear storage", `close()` racing a call), reopens and
+   * retries once. Transactions are atomic, so a failed attempt wrote nothing.
+   */
+  async run<T>(work: (db: Db) => Promise<T>): Promise<T> {
+    const db = await this.#connect();
+    try {
+      return await work(db);
+    } catch (error) {
+      if (!this.#closed.has(db) && errorName(error) !== 'InvalidStateError') throw error;
+      this.#drop(db);
+      return work(await this.#connect());
+    }
+  }
+
+  /** Closes the connection (or the one being opened); the next `run` reopens. */
+  async close(): Promise<void> {
+    const opening = this.#opening;
+    this.#forget();
+    const db = await opening?.catch(() => undefined);
+    if (db) this.#release(db);
+  }
+
+  #connect(): Promise<Db> {
+    if (this.#opening) return this.#opening;
+    if (typeof indexedDB === 'undefined') {
+      return Promise.reject(
+        new Error(
+          "cachette: the 'idb' backend needs IndexedDB, which this environment does not provide; " +
+            "use backend 'memory', or in Node import 'fake-indexeddb/auto' first",
+        ),
+      );
+    }
+    let db: Db | undefined;
+    const opening: Promise<Db> = openDB<CacheDb>(this.#name, SCHEMA_VERSION, {
+      upgrade(database, oldVersion) {
+        if (oldVersion < 1) {
+          const store = database.createObjectStore(STORE, { keyPath: 'key' });
+          // Infinity is a valid IDB key: never-expiring entries sort last, outside upperBound(now).
+          store.createIndex('expires', 'expires');
+          store.createIndex('used', 'used');
+          store.createIndex('tags', 'tags', { multiEntry: true });
+        }
+      },
+      // Another context wants a version change or `deleteDatabase`: an open connection
+      // blocks it forever, so step aside; the next call reopens (and recreates) the database.
+      blocking: () => db && this.#drop(db),
+      // The browser closed the connection (devtools "Clear storage", storage eviction).
+      terminated: () => db && this.#drop(db),
+    }).then((opened) => {
+      db = opened;
+      // `close()` ran while this was opening: this connection is nobody's, so close it;
+      // callers already waiting on it fail with InvalidStateError and retry on a new one.
+      if (this.#opening === opening) this.#db = opened;
+      else this.#release(opened);
+      return opened;
+    });
+    this.#opening = opening;
+    // A failed open must not stick: the next call tries again.
+    opening.catch(() => {
+      if (this.#opening === opening) this.#forget();
+    });
+    return opening;
+  }
+
+  /** Closes `db` and, if it is the current connection, forgets it. */
+  #drop(db: Db): void {
+    this.#release(db);
+    if (this.#db === db) this.#forget();
+  }
+
+  #release(db: Db): void {
+    this.#closed.add(db);
+    db.close();
+  }
+
+  #forget(): void {
+    this.#opening = undefined;
+    this.#db = undefined;
+  }
+}
+
+/**
+ * The `name` of a DOMException (or any error-like value), or `undefined`.
+ * @example errorName(new DOMException('closed', 'InvalidStateError')) // 'InvalidStateError'
+ */
+export function errorName(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'name' in error && typeof error.name === 'string' ? error.name : undefined;
+}

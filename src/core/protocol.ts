@@ -1,0 +1,52 @@
+/**
+ * Every message Cachette sends between pages, the worker and the panel: a discriminated
+ * union on `type`, tagged with the protocol version. One guard validates what comes in;
+ * anything malformed, oversized or from another version is dropped without throwing.
+ * No other file builds these literals: use `message()`.
+ */
+
+/** Bumped on any incompatible change; messages of another version are ignored. */
+export const PROTOCOL_VERSION = 1;
+/** The BroadcastChannel every tab and the worker listen on. */
+export const CHANNEL_NAME = 'cachette';
+
+/** Ask a waiting worker to take over now (`registration.waiting`). */
+export interface SkipWaitingMessage {
+  type: 'skip-waiting';
+}
+
+/** Every message of the protocol. */
+export type Message = SkipWaitingMessage;
+
+/** A message as it travels: the body plus the protocol tag and version. */
+export type Envelope<M extends Message = Message> = M & { cachette: typeof PROTOCOL_VERSION };
+
+/**
+ * Wraps a message for sending.
+ * @example worker.postMessage(message({ type: 'skip-waiting' }))
+ */
+export function message<M extends Message>(body: M): Envelope<M> {
+  return { ...body, cachette: PROTOCOL_VERSION };
+}
+
+/**
+ * The message inside `data`, or `undefined` when `data` is not a valid message of this
+ * protocol version. Never throws.
+ * @example const msg = parseMessage(event.data); if (msg?.type === 'skip-waiting') ...
+ */
+export function parseMessage(data: unknown): Envelope | undefined {
+  try {
+    if (typeof data !== 'object' || data === null) return undefined;
+    const d = data as Record<string, unknown>;
+    if (d.cachette !== PROTOCOL_VERSION) return undefined;
+    switch (d.type) {
+      case 'skip-waiting':
+        return { type: 'skip-waiting', cachette: PROTOCOL_VERSION };
+      default:
+        return undefined;
+    }
+  } catch {
+    // a hostile getter or a revoked proxy: not our message
+    return undefined;
+  }
+}

@@ -1,0 +1,209 @@
+/**
+ * The page's side of the worker's lifecycle: register the Cachette worker and wait until it
+ * controls the page (only then do the page's fetches go through its caches), and hear about
+ * updated workers waiting to take over.
+ */
+import { message } from '../core/protocol.js';
+
+/** Options of `register`: the platform's `RegistrationOptions`, plus how long to wait. */
+export interface RegisterOptions extends RegistrationOptions {
+  /** Milliseconds to wait for the worker to control the page; default 10 000. */
+  timeout?: number;
+}
+
+/** An updated worker, installed and waiting for the current one to let go. */
+export interface WorkerUpdate {
+  /** The installed worker (`registration.waiting`). */
+  waiting: ServiceWorker;
+  /**
+   * Asks the waiting worker to take over now; resolves when it controls the page (the next
+   * `controllerchange`), rejects if it is discarded first.
+   */
+  activate(): Promise<void>;
+}
+
+const DEFAULT_TIMEOUT = 10_000;
+
+/**
+ * Registers the service worker at `scriptURL` and resolves once that worker controls the
+ * page, so that the page's next fetches go through it. On a first visit the worker claims
+ * the page as it activates (`cachette/sw` does); on later visits the page is controlled
+ * from the start. Rejects with an Error saying why when service workers are unavailable
+ * (an insecure context, a browser without them), when the registration fails (the platform
+ * error is the `cause`), or when control does not arrive within `timeout` ms.
+ * @example
+ * import { register } from 'cachette/page';
+ * const registration = await register('/sw.js');
+ * const posts = await fetch('/api/posts'); // answered by the worker's caches
+ */
+export async function register(scriptURL: string | URL, options: RegisterOptions = {}): Promise<ServiceWorkerRegistration> {
+  const { timeout = DEFAULT_TIMEOUT, ...registrationOptions } = options;
+  if (typeof timeout !== 'number' || !(timeout >= 0)) {
+    throw new TypeError(`cachette: register() timeout must be a number of milliseconds >= 0, got ${String(timeout)}`);
+  }
+  const container = serviceWorkerContainer();
+  let registration: ServiceWorkerRegistration;
+  try {
+    registration = await container.register(scriptURL, registrationOptions);
+  } catch (cause) {
+    throw new Error(`cachette: registering the service worker ${String(scriptURL)} failed: ${describe(cause)}`, { cause });
+  }
+  if (!location.href.startsWith(registration.scope)) {
+    throw new Error(
+      `cachette: the page ${location.href} is outside the worker's scope ${registration.scope}, so the worker can never ` +
+        `control it; serve the worker from a higher path or pass { scope } (with a Service-Worker-Allowed header)`,
+    );
+  }
+  await waitForControl(container, registration, timeout);
+  return registration;
+}
+
+/**
+ * Calls `listener` each time an updated worker is installed and waiting to take over (and,
+ * on a microtask, right away when one already waits). Call `update.activate()` to let it
+ * take over now, for example when the user accepts a "new version" prompt. Returns the
+ * unsubscribe function.
+ * @example
+ * const stop = onUpdate(registration, async (update) => {
+ *   if (confirm('A new version is available. Reload?')) {
+ *     await update.activate();
+ *     location.reload();
+ *   }
+ * });
+ */
+export function onUpdate(registration: ServiceWorkerRegistration, listener: (update: WorkerUpdate) => void): () => void {
+  const cleanups = new Set<() => void>();
+  let notified: ServiceWorker | null = null;
+  let stopped = false;
+
+  const notifyIfWaiting = (): void => {
+    const waiting = registration.waiting;
+    // A waiting worker exists only beside an active one: it is always an update.
+    if (stopped || !waiting || waiting === notified) return;
+    notified = waiting;
+    try {
+      listener({ waiting, activate: () => activateWaiting(waiting) });
+    } catch (error) {
+      // A throwing listener must not stop later updates from being announced.
+      console.error('cachette: an onUpdate listener threw', error);
+    }
+  };
+
+  const track = (worker: ServiceWorker | null): void => {
+    if (!worker || worker.state !== 'installing') return;
+    const onState = (): void => {
+      if (worker.state === 'installing') return;
+      worker.removeEventListener('statechange', onState);
+      cleanups.delete(remove);
+      if (worker.state === 'installed') notifyIfWaiting();
+    };
+    const remove = (): void => worker.removeEventListener('statechange', onState);
+    worker.addEventListener('statechange', onState);
+    cleanups.add(remove);
+  };
+
+  const onUpdateFound = (): void => track(registration.installing);
+  registration.addEventListener('updatefound', onUpdateFound);
+  cleanups.add(() => registration.removeEventListener('updatefound', onUpdateFound));
+  track(registration.installing);
+  queueMicrotask(notifyIfWaiting);
+
+  return () => {
+    stopped = true;
+    for (const cleanup of cleanups) cleanup();
+    cleanups.clear();
+  };
+}
+
+/** The platform's container, or an Error saying why there is none. */
+function serviceWorkerContainer(): ServiceWorkerContainer {
+  const container = typeof navigator === 'undefined' ? undefined : navigator.serviceWorker;
+  if (container) return container;
+  if (typeof isSecureContext === 'boolean' && !isSecureContext) {
+    throw new Error(
+      `cachette: service workers are unavailable because this page is not a secure context ` +
+        `(${typeof location === 'undefined' ? 'unknown origin' : location.origin}); serve it over https, or from localhost / 127.0.0.1`,
+    );
+  }
+  throw new Error(
+    'cachette: service workers are unavailable in this browser or mode (some private-browsing modes disable them); ' +
+      'the page works without the worker, but nothing is cached by it',
+  );
+}
+
+/** Resolves once a worker of `registration` controls the page, else rejects after `timeout` ms. */
+function waitForControl(container: ServiceWorkerContainer, registration: ServiceWorkerRegistration, timeout: number): Promise<void> {
+  if (controlledBy(container, registration)) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    const onChange = (): void => {
+      if (!controlledBy(container, registration)) return;
+      done();
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(whyNotControlled(registration, timeout)));
+    }, timeout);
+    const done = (): void => {
+      clearTimeout(timer);
+      container.removeEventListener('controllerchange', onChange);
+    };
+    container.addEventListener('controllerchange', onChange);
+  });
+}
+
+function controlledBy(container: ServiceWorkerContainer, registration: ServiceWorkerRegistration): boolean {
+  const controller = container.controller;
+  if (!controller) return false;
+  if (controller === registration.active) return true;
+  // Objects for one worker are unique per page, but the registration's attributes update in
+  // their own task: compare the script too, so an early controllerchange is not missed.
+  return [registration.active, registration.waiting, registration.installing].some((w) => w?.scriptURL === controller.scriptURL);
+}
+
+function whyNotControlled(registration: ServiceWorkerRegistration, timeout: number): string {
+  const active = registration.active;
+  const prefix = `cachette: the service worker did not take control of the page within ${timeout} ms`;
+  if (active && active.state === 'activated') {
+    return (
+      `${prefix}: it is active but this page is not controlled. A hard reload (shift-reload) bypasses service workers ` +
+      `for that page load (reload normally), and a worker that does not call clients.claim() on activate only controls ` +
+      `pages loaded after it activated`
+    );
+  }
+  if (registration.installing) {
+    return `${prefix}: it is still installing (a slow or never-settling install event: check its waitUntil promises)`;
+  }
+  if (registration.waiting) {
+    return `${prefix}: it is installed and waiting for the previous worker to let go (close the other tabs of this site, or use onUpdate() to activate it)`;
+  }
+  return `${prefix}: it did not activate (the install may have failed; see the worker's console)`;
+}
+
+/** Tells `waiting` to skip waiting; resolves when it controls the page. */
+function activateWaiting(waiting: ServiceWorker): Promise<void> {
+  const container = serviceWorkerContainer();
+  if (container.controller === waiting) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    const onChange = (): void => {
+      done();
+      resolve();
+    };
+    const onState = (): void => {
+      if (waiting.state !== 'redundant') return;
+      done();
+      reject(new Error(`cachette: the waiting worker ${waiting.scriptURL} was discarded before it took control (a newer one replaced it?)`));
+    };
+    const done = (): void => {
+      container.removeEventListener('controllerchange', onChange);
+      waiting.removeEventListener('statechange', onState);
+    };
+    container.addEventListener('controllerchange', onChange);
+    waiting.addEventListener('statechange', onState);
+    waiting.postMessage(message({ type: 'skip-waiting' }));
+  });
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

@@ -1,0 +1,97 @@
+/**
+ * Cache keys for requests, as Django's `learn_cache_key` / `get_cache_key`: the response's
+ * `Vary` header names are learnt per URL (stored in the cache, and memoised in the
+ * worker), and the page key hashes the request's values of those headers. A response that
+ * varies on `Cookie` or `Authorization` is keyed by that session, read through the
+ * worker's `cookieStore`; when the session cannot be read, there is no key at all, so the
+ * response is neither stored nor served.
+ */
+import type { Cache } from '../core/cache.js';
+import { md5Hex } from '../core/md5.js';
+
+/** The cookie store of a worker (Chromium has it; elsewhere it may be missing). */
+interface CookieStoreLike {
+  getAll(options: { url: string }): Promise<{ name: string; value: string }[]>;
+}
+
+/** Learnt header lists, per alias, prefix and URL: saves a storage read on every hit. */
+const learnt = new Map<string, string[]>();
+
+/** The key under which the header list for `url` is stored. */
+export function headerListKey(keyPrefix: string, url: string): string {
+  return `cachette.sw.headers.${keyPrefix}.${url}`;
+}
+
+/** The key under which the response for `url` with those varied values is stored. */
+export function pageKey(keyPrefix: string, url: string, varyHash: string): string {
+  return `cachette.sw.page.${keyPrefix}.GET.${url}.${varyHash}`;
+}
+
+/**
+ * The header names the stored response for `url` varies on, or `undefined` when nothing
+ * was learnt (a miss without reading the page entry).
+ * @example const names = await learntHeaders(getCache(), '', 'https://app/api/authors');
+ */
+export async function learntHeaders(cache: Cache, keyPrefix: string, url: string): Promise<string[] | undefined> {
+  const memoKey = `${cache.alias}\u0000${keyPrefix}\u0000${url}`;
+  const memo = learnt.get(memoKey);
+  if (memo) return memo;
+  const stored = await cache.get(headerListKey(keyPrefix, url));
+  if (!Array.isArray(stored) || !stored.every((h) => typeof h === 'string')) return undefined;
+  learnt.set(memoKey, stored);
+  return stored;
+}
+
+/**
+ * Stores the header list learnt from a response, for as long as the response itself.
+ * @example await learnHeaders(cache, '', url, ['accept-language'], 600, tags);
+ */
+export async function learnHeaders(
+  cache: Cache,
+  keyPrefix: string,
+  url: string,
+  headers: string[],
+  seconds: number | null,
+  tags: string[],
+): Promise<void> {
+  learnt.set(`${cache.alias}\u0000${keyPrefix}\u0000${url}`, headers);
+  await cache.set(headerListKey(keyPrefix, url), headers, seconds, { tags });
+}
+
+/** Forgets every memoised header list (after an invalidation: the stored lists may be gone). */
+export function forgetLearntHeaders(): void {
+  learnt.clear();
+}
+
+/**
+ * The hash of the request's values of `headers`, or `undefined` when a session header
+ * (`cookie`) cannot be read in this worker.
+ * @example await varyHash(event.request, ['accept-language']) // 'd41d8…'
+ */
+export async function varyHash(request: Request, headers: readonly string[], cookies = cookieStore()): Promise<string | undefined> {
+  if (headers.length === 0) return EMPTY_HASH;
+  let text = '';
+  for (const name of headers) {
+    let value: string | null;
+    if (name === 'cookie') {
+      // Page requests never show their Cookie header to the worker: read the jar instead.
+      if (!cookies) return undefined;
+      const jar = await cookies.getAll({ url: request.url });
+      value = jar
+        .map((c) => `${c.name}=${c.value}`)
+        .sort()
+        .join('; ');
+    } else {
+      value = request.headers.get(name);
+    }
+    if (value !== null) text += `${name}:${value}\n`;
+  }
+  return md5Hex(text);
+}
+
+const EMPTY_HASH = md5Hex('');
+
+function cookieStore(): CookieStoreLike | undefined {
+  const candidate = (globalThis as { cookieStore?: CookieStoreLike }).cookieStore;
+  return candidate && typeof candidate.getAll === 'function' ? candidate : undefined;
+}

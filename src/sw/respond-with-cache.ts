@@ -1,0 +1,128 @@
+/**
+ * The worker's cache middleware, shared by `cacheSite`, `cachePage` and `cacheRoutes`:
+ * Django's `FetchFromCacheMiddleware` (serve a live entry, with `Age`) and
+ * `UpdateCacheMiddleware` (store what the rules allow, after the page has its response).
+ * A failing cache never breaks a page: the request goes to the network and the error is
+ * reported and counted.
+ */
+import { getCache } from '../caches.js';
+import type { Cache } from '../core/cache.js';
+import { reportError } from '../core/report.js';
+import { isCacheableRequest, patchResponseHeaders, storeDecision, varyHeaders, type StorePolicy } from './cacheability.js';
+import { learnHeaders, learntHeaders, pageKey, varyHash } from './request-key.js';
+import { routeTag, URL_TAG_PREFIX } from './route-table.js';
+import { count } from './stats.js';
+import { fromStorable, toStorable } from './stored-response.js';
+
+/** How one route caches. */
+export interface CachePolicy {
+  routeId: string;
+  /** The cache alias. */
+  cache: string;
+  keyPrefix: string;
+  store: StorePolicy;
+  /** Tags every stored response of the route carries. */
+  tags: readonly string[];
+  /** Whether opaque cross-origin responses may be stored. */
+  opaque: boolean;
+}
+
+/** Something to keep the worker alive for (`FetchEvent.waitUntil`). */
+interface WaitUntil {
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+/**
+ * The response for `request` under `policy`: from the cache when a live entry exists,
+ * else from the network (stored when the rules allow, without delaying the response).
+ * @example registerRoute(/\/api\//, ({ request, event }) => respondWithCache(request, event, policy));
+ */
+export async function respondWithCache(request: Request, event: WaitUntil | undefined, policy: CachePolicy): Promise<Response> {
+  if (!isCacheableRequest(request)) return fetch(request);
+  let cache: Cache;
+  try {
+    cache = getCache(policy.cache);
+  } catch (error) {
+    reportError(error, `the worker's route ${policy.routeId}`);
+    count(policy.routeId, policy.cache, 'errors');
+    return fetch(request);
+  }
+  try {
+    const hit = await lookup(cache, policy, request);
+    if (hit) {
+      count(policy.routeId, policy.cache, 'hits');
+      return hit;
+    }
+  } catch (error) {
+    reportError(error, `reading ${request.url} from cache '${policy.cache}'`);
+    count(policy.routeId, policy.cache, 'errors');
+    return fetch(request);
+  }
+  count(policy.routeId, policy.cache, 'misses');
+  const response = await fetch(request);
+  return store(cache, policy, request, response, event);
+}
+
+async function lookup(cache: Cache, policy: CachePolicy, request: Request): Promise<Response | undefined> {
+  const headers = await learntHeaders(cache, policy.keyPrefix, request.url);
+  if (!headers) return undefined;
+  const hash = await varyHash(request, headers);
+  if (hash === undefined) return undefined;
+  const value = await cache.get(pageKey(policy.keyPrefix, request.url, hash));
+  if (value === undefined) return undefined;
+  const restored = fromStorable(value, request.method);
+  if (!restored) {
+    reportError(new TypeError(`a corrupt entry for ${request.url}`), `reading cache '${policy.cache}'`);
+    return undefined;
+  }
+  restored.response.headers.set('Age', String(Math.max(0, Math.floor((Date.now() - restored.storedAt) / 1000))));
+  return restored.response;
+}
+
+async function store(cache: Cache, policy: CachePolicy, request: Request, response: Response, event: WaitUntil | undefined): Promise<Response> {
+  const decision = storeDecision(request, response, policy.store, { opaque: policy.opaque });
+  if (!decision.store) {
+    count(policy.routeId, policy.cache, 'notStored');
+    return response;
+  }
+  if (response.type === 'opaque') {
+    // The platform hides an opaque response's status and headers, and no backend can yet
+    // keep one with its expiry: served, not stored.
+    count(policy.routeId, policy.cache, 'notStored');
+    return response;
+  }
+  const vary = varyHeaders(response);
+  const hash = await varyHash(request, vary);
+  if (hash === undefined) {
+    // Varies on a session the worker cannot read: never risk serving it to another one.
+    count(policy.routeId, policy.cache, 'notStored');
+    return response;
+  }
+  const now = Date.now();
+  const headers = new Headers(response.headers);
+  patchResponseHeaders(headers, decision.seconds, now);
+  const forStore = response.clone();
+  const forPage = new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  const tags = [...policy.tags, ...responseTags(response), routeTag(policy.routeId), URL_TAG_PREFIX + request.url];
+  const url = request.url;
+  const work = (async () => {
+    try {
+      const copy = new Response(forStore.body, { status: forStore.status, statusText: forStore.statusText, headers });
+      const value = await toStorable(copy, now, cache.store.capabilities.nativeResponses === true);
+      await cache.set(pageKey(policy.keyPrefix, url, hash), value, decision.seconds, { tags });
+      await learnHeaders(cache, policy.keyPrefix, url, vary, decision.seconds, tags);
+      count(policy.routeId, policy.cache, 'stored');
+    } catch (error) {
+      reportError(error, `storing ${url} in cache '${policy.cache}'`);
+      count(policy.routeId, policy.cache, 'errors');
+    }
+  })();
+  event?.waitUntil(work);
+  return forPage;
+}
+
+/** Tags a response gives itself, by the CDN convention (`Cache-Tag`, `Surrogate-Key`). */
+function responseTags(response: Response): string[] {
+  const raw = `${response.headers.get('cache-tag') ?? ''},${response.headers.get('surrogate-key') ?? ''}`;
+  return raw.split(/[\s,]+/).filter(Boolean);
+}

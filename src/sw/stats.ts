@@ -1,0 +1,48 @@
+/**
+ * Hit and miss counters kept by the worker, per route and per cache alias (the devtools
+ * panel reads them).
+ */
+
+/** What happened to the requests one route or cache saw. */
+export interface Counters {
+  /** Served from the cache. */
+  hits: number;
+  /** Looked up, not found: went to the network. */
+  misses: number;
+  /** Responses written to the cache. */
+  stored: number;
+  /** Responses the rules kept out of the cache (status, Cache-Control, Vary…). */
+  notStored: number;
+  /** Storage failures survived by falling back to the network. */
+  errors: number;
+}
+
+/** The counters, by route id and by cache alias. */
+export interface StatsSnapshot {
+  routes: Record<string, Counters>;
+  caches: Record<string, Counters>;
+}
+
+const byRoute = new Map<string, Counters>();
+const byCache = new Map<string, Counters>();
+
+/** Adds one to `field` for a route and its cache. */
+export function count(routeId: string, alias: string, field: keyof Counters): void {
+  for (const [map, id] of [[byRoute, routeId], [byCache, alias]] as const) {
+    let counters = map.get(id);
+    if (!counters) {
+      counters = { hits: 0, misses: 0, stored: 0, notStored: 0, errors: 0 };
+      map.set(id, counters);
+    }
+    counters[field] += 1;
+  }
+}
+
+/**
+ * A copy of every counter.
+ * @example workerStats().routes['site'].hits
+ */
+export function workerStats(): StatsSnapshot {
+  const copy = (map: Map<string, Counters>) => Object.fromEntries([...map].map(([k, v]) => [k, { ...v }]));
+  return { routes: copy(byRoute), caches: copy(byCache) };
+}
