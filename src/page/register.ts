@@ -164,18 +164,19 @@ function controlledBy(container: ServiceWorkerContainer, registration: ServiceWo
 function whyNotControlled(registration: ServiceWorkerRegistration, timeout: number): string {
   const active = registration.active;
   const prefix = `cachette: the service worker did not take control of the page within ${timeout} ms`;
-  if (active && active.state === 'activated') {
+  if (active) {
+    const activating = active.state === 'activating' ? ' (it is still activating: check its activate event\'s waitUntil promises)' : '';
     return (
-      `${prefix}: it is active but this page is not controlled. A hard reload (shift-reload) bypasses service workers ` +
-      `for that page load (reload normally), and a worker that does not call clients.claim() on activate only controls ` +
-      `pages loaded after it activated`
+      `${prefix}: it is active${activating} but this page is not controlled. A hard reload (shift-reload) bypasses ` +
+      `service workers for that page load (reload normally), and a worker that does not call clients.claim() on ` +
+      `activate only controls pages loaded after it activated`
     );
   }
   if (registration.installing) {
     return `${prefix}: it is still installing (a slow or never-settling install event: check its waitUntil promises)`;
   }
   if (registration.waiting) {
-    return `${prefix}: it is installed and waiting for the previous worker to let go (close the other tabs of this site, or use onUpdate() to activate it)`;
+    return `${prefix}: it is installed and waiting to activate`;
   }
   return `${prefix}: it did not activate (the install may have failed; see the worker's console)`;
 }

@@ -10,7 +10,7 @@ import { watchMutations } from './invalidated-by.js';
 import { setUpWorker } from './lifecycle.js';
 import { aliasOption, knownOptions, prefixOption, tagsOption, ttlOption } from './options.js';
 import { respondWithCache, type CachePolicy } from './respond-with-cache.js';
-import { compilePattern, type RoutePattern } from './route-pattern.js';
+import { compilePattern, type RoutePattern } from '../core/route-pattern.js';
 import { declareRoute, forgetRoute } from './route-table.js';
 
 declare const self: ServiceWorkerGlobalScope;

@@ -5,6 +5,6 @@ export { cachePage, type CachePageOptions } from './cache-page.js';
 export { cacheRoutes, type RouteRule } from './cache-routes.js';
 export { routeTable, type RouteInfo } from './route-table.js';
 export { workerStats, type Counters, type StatsSnapshot } from './stats.js';
-export type { RoutePattern } from './route-pattern.js';
+export type { RoutePattern } from '../core/route-pattern.js';
 // The core, for the worker's own configuration and low-level use.
 export { defineCaches, getCache, cache, onCacheError } from '../index.js';

@@ -9,7 +9,7 @@ import type { RouteHandlerCallbackOptions, RouteMatchCallbackOptions } from 'wor
 import { getCache } from '../caches.js';
 import { reportError } from '../core/report.js';
 import { forgetLearntHeaders } from './request-key.js';
-import { matchesAny, type RoutePattern } from './route-pattern.js';
+import { matchesAny, type RoutePattern } from '../core/route-pattern.js';
 import { routeTag } from './route-table.js';
 
 declare const self: ServiceWorkerGlobalScope;

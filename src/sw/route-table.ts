@@ -2,7 +2,7 @@
  * The worker's route table as declared (for invalidation by route and for the devtools):
  * one row per `cacheSite`, `cachePage` handler and `cacheRoutes` row.
  */
-import type { RoutePattern } from './route-pattern.js';
+import type { RoutePattern } from '../core/route-pattern.js';
 
 /** One declared route. */
 export interface RouteInfo {
