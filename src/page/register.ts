@@ -7,7 +7,7 @@ import { message } from '../core/protocol.js';
 
 /** Options of `register`: the platform's `RegistrationOptions`, plus how long to wait. */
 export interface RegisterOptions extends RegistrationOptions {
-  /** Milliseconds to wait for the worker to control the page; default 10 000. */
+  /** Milliseconds to wait for the worker to control the page; default 10 000 (`Infinity`: no limit). */
   timeout?: number;
 }
 
@@ -23,6 +23,7 @@ export interface WorkerUpdate {
 }
 
 const DEFAULT_TIMEOUT = 10_000;
+const MAX_TIMER = 2 ** 31 - 1;
 
 /**
  * Registers the service worker at `scriptURL` and resolves once that worker controls the
@@ -140,10 +141,14 @@ function waitForControl(container: ServiceWorkerContainer, registration: Service
       done();
       resolve();
     };
-    const timer = setTimeout(() => {
-      done();
-      reject(new Error(whyNotControlled(registration, timeout)));
-    }, timeout);
+    // Past setTimeout's 32-bit limit (Infinity included) the timer would fire at once: no timer.
+    const timer =
+      timeout <= MAX_TIMER
+        ? setTimeout(() => {
+            done();
+            reject(new Error(whyNotControlled(registration, timeout)));
+          }, timeout)
+        : undefined;
     const done = (): void => {
       clearTimeout(timer);
       container.removeEventListener('controllerchange', onChange);
@@ -185,6 +190,7 @@ function whyNotControlled(registration: ServiceWorkerRegistration, timeout: numb
 function activateWaiting(waiting: ServiceWorker): Promise<void> {
   const container = serviceWorkerContainer();
   if (container.controller === waiting) return Promise.resolve();
+  if (waiting.state === 'redundant') return Promise.reject(redundant(waiting));
   return new Promise<void>((resolve, reject) => {
     const onChange = (): void => {
       done();
@@ -193,7 +199,7 @@ function activateWaiting(waiting: ServiceWorker): Promise<void> {
     const onState = (): void => {
       if (waiting.state !== 'redundant') return;
       done();
-      reject(new Error(`cachette: the waiting worker ${waiting.scriptURL} was discarded before it took control (a newer one replaced it?)`));
+      reject(redundant(waiting));
     };
     const done = (): void => {
       container.removeEventListener('controllerchange', onChange);
@@ -203,6 +209,10 @@ function activateWaiting(waiting: ServiceWorker): Promise<void> {
     waiting.addEventListener('statechange', onState);
     waiting.postMessage(message({ type: 'skip-waiting' }));
   });
+}
+
+function redundant(worker: ServiceWorker): Error {
+  return new Error(`cachette: the waiting worker ${worker.scriptURL} was discarded before it took control (a newer one replaced it?)`);
 }
 
 function describe(error: unknown): string {

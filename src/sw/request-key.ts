@@ -68,7 +68,11 @@ export function forgetLearntHeaders(): void {
  * (`cookie`) cannot be read in this worker.
  * @example await varyHash(event.request, ['accept-language']) // 'd41d8…'
  */
-export async function varyHash(request: Request, headers: readonly string[], cookies = cookieStore()): Promise<string | undefined> {
+export async function varyHash(
+  request: Request,
+  headers: readonly string[],
+  cookies: CookieStoreLike | null = cookieStore() ?? null,
+): Promise<string | undefined> {
   if (headers.length === 0) return EMPTY_HASH;
   let text = '';
   for (const name of headers) {

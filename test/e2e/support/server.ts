@@ -148,19 +148,18 @@ export async function startServer(fallback?: Route): Promise<TestServer> {
 
     const body = await readBody(req);
     const route = routes.get(`${method} ${url.pathname}`) ?? routes.get(`* ${url.pathname}`);
+    const request: TestRequest = { method, url, headers: req.headers, body, req, res };
     let reply: Reply | void;
     if (route !== undefined) {
-      reply = typeof route === 'function' ? await route({ method, url, headers: req.headers, body, req, res }) : route;
-    } else if (method === 'GET' || method === 'HEAD') {
-      reply = (await serveStatic(url.pathname)) ?? (fallback === undefined ? { status: 404 } : undefined);
-    } else if (fallback === undefined) {
-      reply = { status: 405 };
-    }
-    if (reply === undefined && route === undefined && fallback !== undefined) {
-      reply = typeof fallback === 'function' ? await fallback({ method, url, headers: req.headers, body, req, res }) : fallback;
+      reply = typeof route === 'function' ? await route(request) : route;
+    } else {
+      const file = method === 'GET' || method === 'HEAD' ? await serveStatic(url.pathname) : undefined;
+      if (file !== undefined) reply = file;
+      else if (fallback === undefined) reply = { status: method === 'GET' || method === 'HEAD' ? 404 : 405 };
+      else reply = typeof fallback === 'function' ? await fallback(request) : fallback;
     }
     if (reply === undefined) {
-      // The route wrote the response itself; if it forgot to end it, do not hang the browser.
+      // The handler wrote the response itself; if it wrote nothing, do not leave the browser hanging.
       if (!res.writableEnded && !res.headersSent) res.writeHead(500).end('route returned nothing and wrote nothing');
       return;
     }
@@ -176,7 +175,8 @@ export async function startServer(fallback?: Route): Promise<TestServer> {
           ? reply.body
           : JSON.stringify(reply.body);
     if (payload !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
-      headers['Content-Type'] = typeof reply.body === 'string' ? 'text/plain; charset=utf-8' : 'application/json';
+      headers['Content-Type'] =
+        typeof reply.body === 'string' ? 'text/plain; charset=utf-8' : reply.body instanceof Uint8Array ? 'application/octet-stream' : 'application/json';
     }
     res.writeHead(reply.status ?? 200, headers);
     res.end(method === 'HEAD' ? undefined : payload);
