@@ -11,7 +11,7 @@ import { md5Hex } from '../core/md5.js';
 
 /** The cookie store of a worker (Chromium has it; elsewhere it may be missing). */
 interface CookieStoreLike {
-  getAll(options: { url: string }): Promise<{ name: string; value: string }[]>;
+  getAll(options?: { url: string }): Promise<{ name: string; value: string }[]>;
 }
 
 /** Learnt header lists, per alias, prefix and URL: saves a storage read on every hit. */
@@ -80,7 +80,7 @@ export async function varyHash(
     if (name === 'cookie') {
       // Page requests never show their Cookie header to the worker: read the jar instead.
       if (!cookies) return undefined;
-      const jar = await cookies.getAll({ url: request.url });
+      const jar = await readJar(cookies, request.url);
       value = jar
         .map((c) => `${c.name}=${c.value}`)
         .sort()
@@ -94,6 +94,20 @@ export async function varyHash(
 }
 
 const EMPTY_HASH = md5Hex('');
+
+/**
+ * The cookies a request to `url` would carry. Chromium 156 rejects a `url` below the
+ * scope ("URL must be within Service Worker scope") although the spec allows it; then the
+ * scope's own cookies are read, which are the session cookies (`Path=/`) in practice.
+ */
+async function readJar(cookies: CookieStoreLike, url: string): Promise<{ name: string; value: string }[]> {
+  try {
+    return await cookies.getAll({ url });
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    return cookies.getAll();
+  }
+}
 
 function cookieStore(): CookieStoreLike | undefined {
   const candidate = (globalThis as { cookieStore?: CookieStoreLike }).cookieStore;

@@ -60,7 +60,14 @@ export async function respondWithCache(request: Request, event: WaitUntil | unde
   }
   count(policy.routeId, policy.cache, 'misses');
   const response = await fetch(request);
-  return store(cache, policy, request, response, event);
+  try {
+    return await store(cache, policy, request, response, event);
+  } catch (error) {
+    // Deciding or preparing to store failed (the cookie store, say): the page still gets its response.
+    reportError(error, `storing ${request.url} in cache '${policy.cache}'`);
+    count(policy.routeId, policy.cache, 'errors');
+    return response.bodyUsed ? fetch(request) : response;
+  }
 }
 
 async function lookup(cache: Cache, policy: CachePolicy, request: Request): Promise<Response | undefined> {

@@ -466,7 +466,7 @@ describe('cache-storage store: writes', () => {
     expect(cacheStorageName('')).toBe('cachette');
     expect(cacheStorageName('pages')).toBe('cachette:pages');
     // happy-dom has no navigator.locks.
-    expect(store.capabilities).toEqual({ sharing: 'origin', atomicUpdate: false, persistent: true });
+    expect(store.capabilities).toEqual({ sharing: 'origin', atomicUpdate: false, persistent: true, nativeResponses: true });
     const locks = { request: vi.fn() };
     vi.spyOn(navigator, 'locks', 'get').mockReturnValue(locks as unknown as LockManager);
     expect(store.capabilities.atomicUpdate).toBe(true);
