@@ -1,24 +1,26 @@
 // Runs Cachette's benchmarks in real Chromium and writes bench/results/<name>.json.
 //   node bench/run.mjs                       every benchmark
 //   node bench/run.mjs get-latency           only the named ones
-//   node bench/run.mjs --driver=bare         Chromium without Playwright (DevTools-free cross-check)
+//   node bench/run.mjs --driver=bare         Chromium without Playwright (DevTools-free cross-check);
+//                                            without --driver, each benchmark's `defaultDriver` (else playwright)
 //   node bench/run.mjs --rounds=3000 --seed=2  page parameters, passed to every benchmark page
 // Absolute times differ between machines and runs; compare the ratios measured in one run.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DRIVERS } from './lib/browser.mjs';
+import * as fetchHit from './fetch-hit.mjs';
 import * as getLatency from './get-latency.mjs';
 
-/** Every benchmark: a module exporting `name`, `description` and `run(options)`. */
-const BENCHMARKS = [getLatency];
+/** Every benchmark: a module exporting `name`, `description`, `run(options)` and optionally `defaultDriver`. */
+const BENCHMARKS = [getLatency, fetchHit];
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   strict: false,
-  options: { driver: { type: 'string', default: 'playwright' }, help: { type: 'boolean', short: 'h' } },
+  options: { driver: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
 });
 
 if (values.help) {
@@ -26,7 +28,7 @@ if (values.help) {
   for (const b of BENCHMARKS) console.log(`  ${b.name}: ${b.description}`);
   process.exit(0);
 }
-if (!DRIVERS.includes(values.driver)) {
+if (values.driver !== undefined && !DRIVERS.includes(values.driver)) {
   console.error(`unknown --driver '${values.driver}'; accepted: ${DRIVERS.join(', ')}`);
   process.exit(1);
 }
@@ -51,10 +53,13 @@ await mkdir(RESULTS, { recursive: true });
 let failed = false;
 for (const benchmark of selected) {
   const started = Date.now();
-  console.error(`[bench] ${benchmark.name} (driver: ${values.driver})…`);
+  const defaultDriver = benchmark.defaultDriver ?? 'playwright';
+  const driver = values.driver ?? defaultDriver;
+  console.error(`[bench] ${benchmark.name} (driver: ${driver})…`);
   try {
-    const { markdown, json } = await benchmark.run({ driver: values.driver, params, log: (line) => console.error(`[bench] ${line}`) });
-    const file = `${RESULTS}${benchmark.name}${values.driver === "playwright" ? "" : `.${values.driver}`}.json`;
+    const { markdown, json } = await benchmark.run({ driver, params, log: (line) => console.error(`[bench] ${line}`) });
+    // Results under another driver than the benchmark's own go to a file of their own.
+    const file = `${RESULTS}${benchmark.name}${driver === defaultDriver ? '' : `.${driver}`}.json`;
     json.command = `node bench/run.mjs ${process.argv.slice(2).join(' ')}`.trim();
     await writeFile(file, `${JSON.stringify(json, null, 2)}\n`);
     console.log(`${markdown}\n`);

@@ -285,6 +285,32 @@ describe.each(['idb', 'cache-storage'] as const)('the worker’s rules with the 
     });
   });
 
+  it('streams a miss to the page before the body is complete, and stores it once complete', async () => {
+    let finish: () => void = () => {};
+    const finished = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    server.route('GET', '/api/site/stream', ({ res }) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.write('first half, ');
+      void finished.then(() => res.end('second half'));
+    });
+    // The page has the response (status and headers) while the server still holds the body back.
+    const status = await page.evaluate(async () => {
+      const response = await fetch('/api/site/stream');
+      (window as unknown as { pending: Response }).pending = response;
+      return response.status;
+    });
+    expect(status).toBe(200);
+    finish();
+    expect(await page.evaluate(() => (window as unknown as { pending: Response }).pending.text())).toBe('first half, second half');
+    for (let i = 0; i < 100 && !(await entries('default')).some((e) => e.key.includes('/api/site/stream')); i += 1) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect((await get('/api/site/stream')).body).toBe('first half, second half');
+    expect(server.hits('GET /api/site/stream')).toBe(1);
+  });
+
   it('counts hits and misses per route and per cache', async () => {
     counted('/api/authors/3');
     await get('/api/authors/3');
