@@ -6,8 +6,11 @@
 import { builtinBackends } from './backends/registry.js';
 import type { Cache } from './core/cache.js';
 import { CacheHandler, type CachesConfig, type DefineOptions } from './core/handler.js';
+import type { InvalidateTarget } from './core/invalidate-target.js';
+import { InvalidationBus, type InvalidateListener } from './core/invalidation-bus.js';
 
 const handler = new CacheHandler(builtinBackends);
+const bus = new InvalidationBus(handler);
 
 /**
  * Configures the cache aliases, as Django's `CACHES`; replaces any earlier configuration.
@@ -29,7 +32,38 @@ export function defineCaches(config: CachesConfig, options?: DefineOptions): voi
  * @example const pages = getCache('pages');
  */
 export function getCache(alias = 'default'): Cache {
-  return handler.get(alias);
+  const found = handler.get(alias);
+  // A context that uses caches hears other contexts' invalidations (opened on first use, never at import).
+  bus.listen();
+  return found;
+}
+
+/**
+ * Removes the matching entries from every cache (or `target.cache`), in this tab, the
+ * shared stores, every other tab and the worker, as Django's `post_save` receivers calling
+ * `cache.delete`. Resolves once the shared stores no longer hold them.
+ * @example
+ * await invalidate({ keys: ['authors-count'] });
+ * await invalidate({ prefix: 'template.cache.sidebar.' }); // every variant of a fragment
+ * await invalidate({ tags: ['authors'], routes: ['/api/authors/:id'] });
+ * await invalidate({ all: true });
+ */
+export function invalidate(target: InvalidateTarget): Promise<void> {
+  return bus.invalidate(target);
+}
+
+/**
+ * Calls `listener` with the target of every invalidation, local, from another tab or from
+ * the worker; returns the unsubscribe function.
+ * @example const stop = onInvalidate((target) => { if (target.tags?.includes('authors')) rerender(); });
+ */
+export function onInvalidate(listener: InvalidateListener): () => void {
+  return bus.onInvalidate(listener);
+}
+
+/** The realm's invalidation bus (for the worker's message handler). */
+export function invalidationBus(): InvalidationBus {
+  return bus;
 }
 
 /** Every configured alias (for the devtools and for `invalidate({ all: true })`). */

@@ -1,6 +1,8 @@
 // 'cachette': the core. Configuration, the low-level cache API, fragment keys,
 // cachedProperty and errors. Runs in pages, workers and Node.
-export { defineCaches, getCache, cache, cacheAliases } from './caches.js';
+export { defineCaches, getCache, cache, cacheAliases, invalidate, onInvalidate } from './caches.js';
+export type { InvalidateTarget } from './core/invalidate-target.js';
+export type { InvalidateListener } from './core/invalidation-bus.js';
 export { Cache, type SetOptions, type Timeout, type VersionOptions } from './core/cache.js';
 export type { CachesConfig, DefineOptions } from './core/handler.js';
 export type { BackendName, CacheOptions, KeyFunction } from './core/options.js';

@@ -2,9 +2,10 @@
 // frame page (static files from `root`), one service worker script at /sw.js (or none),
 // and the data responses the frame fetches, counting how many reached it per path.
 //
-// Every response is cross-origin isolated (COOP/COEP) and embeddable by the other bench
-// origins, which are the same site (127.0.0.1; ports do not make another site): CORP
-// `same-site`. /__hits answers with CORS so the coordinating page (another origin) reads it.
+// Every response is cross-origin isolated (COOP/COEP) and embeddable by the coordinating
+// page on another port: CORP `cross-origin` (Chromium 156 blocks the frame's navigation
+// with `same-site` here, ERR_BLOCKED_BY_RESPONSE, though the ports share a site). /__hits
+// answers with CORS so the coordinating page reads it.
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
@@ -24,17 +25,39 @@ const ISOLATION = {
  *   is fresh only as long as a worker says so; the browser's HTTP cache keeps none of it).
  * @returns {Promise<{ origin: string, hits: () => Record<string, number>, close: () => Promise<void> }>}
  */
-export async function startOrigin({ root, worker, bodies }) {
-  const hits = Object.fromEntries(Object.keys(bodies).map((path) => [path, 0]));
+export async function startOrigin(options) {
+  const handler = originHandler(options);
   const server = createServer((req, res) => {
-    serve(req, res).catch((error) => {
+    const { pathname } = new URL(req.url ?? '/', 'http://127.0.0.1');
+    handler.serve(req, res, pathname).catch((error) => {
       if (!res.headersSent) res.writeHead(500, ISOLATION);
       res.end(String(error));
     });
   });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address();
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    /** A copy of the per-path counts of data requests that reached this server. */
+    hits: handler.hits,
+    close() {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
 
-  async function serve(req, res) {
-    const { pathname } = new URL(req.url ?? '/', 'http://127.0.0.1');
+/**
+ * What one origin answers, for a path already stripped of any mount prefix.
+ * @param {{ root: string, worker?: string, bodies: Record<string, Buffer> }} options
+ */
+export function originHandler({ root, worker, bodies }) {
+  const hits = Object.fromEntries(Object.keys(bodies).map((path) => [path, 0]));
+
+  async function serve(req, res, pathname) {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, ISOLATION).end();
       return;
@@ -72,18 +95,9 @@ export async function startOrigin({ root, worker, bodies }) {
     res.end(req.method === 'HEAD' ? undefined : file);
   }
 
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address();
   return {
-    origin: `http://127.0.0.1:${port}`,
-    /** A copy of the per-path counts of data requests that reached this server. */
+    serve,
+    /** A copy of the per-path counts of data requests that reached this origin. */
     hits: () => ({ ...hits }),
-    close() {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
   };
 }

@@ -44,14 +44,16 @@ async function start(port: MessagePort, worker: boolean): Promise<void> {
 }
 
 async function timedFetch(path: string): Promise<FetchResult> {
+  // Relative to the frame's directory, which is the worker's scope.
+  const url = new URL(path.replace(/^\//, ''), location.href).href;
   const start = performance.now();
-  const response = await fetch(path);
+  const response = await fetch(url);
   const body = await response.arrayBuffer();
   const ms = performance.now() - start;
   return { ms, status: response.status, bytes: body.byteLength };
 }
 
-/** Registers /sw.js for the whole origin and resolves once it controls this frame (it claims clients). */
+/** Registers sw.js next to this frame, scoped to its directory, and resolves once it controls the frame (it claims clients). */
 async function takeControl(): Promise<void> {
   const container = navigator.serviceWorker;
   const controlled = new Promise<void>((resolve, reject) => {
@@ -65,6 +67,6 @@ async function takeControl(): Promise<void> {
       { once: true },
     );
   });
-  await container.register('/sw.js', { scope: '/' });
+  await container.register('sw.js', { scope: './' });
   if (!container.controller) await controlled;
 }

@@ -68,6 +68,16 @@ export class CacheHandler {
     return Object.keys(this.#config);
   }
 
+  /** The `Cache` of every configured alias. */
+  caches(): Cache[] {
+    return this.aliases().map((alias) => this.get(alias));
+  }
+
+  /** The registry's clock. */
+  now(): number {
+    return this.#clock.now();
+  }
+
   #store(backend: string, location: string): Store {
     const id = `${backend}\u0000${location}`;
     let store = this.#stores.get(id);

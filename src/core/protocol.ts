@@ -5,6 +5,8 @@
  * No other file builds these literals: use `message()`.
  */
 
+import { checkTarget, type InvalidateTarget } from './invalidate-target.js';
+
 /** Bumped on any incompatible change; messages of another version are ignored. */
 export const PROTOCOL_VERSION = 1;
 /** The BroadcastChannel every tab and the worker listen on. */
@@ -15,8 +17,22 @@ export interface SkipWaitingMessage {
   type: 'skip-waiting';
 }
 
+/** An invalidation made in one context, for every other tab and the worker. */
+export interface InvalidateMessage {
+  type: 'invalidate';
+  /** Unique per invalidation: a context that hears it twice (channel and postMessage) acts once. */
+  id: string;
+  target: InvalidateTarget;
+}
+
+/** The worker's answer to an `invalidate` posted to it: its stores are done. */
+export interface InvalidatedMessage {
+  type: 'invalidated';
+  id: string;
+}
+
 /** Every message of the protocol. */
-export type Message = SkipWaitingMessage;
+export type Message = SkipWaitingMessage | InvalidateMessage | InvalidatedMessage;
 
 /** A message as it travels: the body plus the protocol tag and version. */
 export type Envelope<M extends Message = Message> = M & { cachette: typeof PROTOCOL_VERSION };
@@ -42,6 +58,14 @@ export function parseMessage(data: unknown): Envelope | undefined {
     switch (d.type) {
       case 'skip-waiting':
         return { type: 'skip-waiting', cachette: PROTOCOL_VERSION };
+      case 'invalidate': {
+        if (!isId(d.id)) return undefined;
+        const target = checkTarget(d.target);
+        if (typeof target === 'string') return undefined;
+        return { type: 'invalidate', id: d.id, target, cachette: PROTOCOL_VERSION };
+      }
+      case 'invalidated':
+        return isId(d.id) ? { type: 'invalidated', id: d.id, cachette: PROTOCOL_VERSION } : undefined;
       default:
         return undefined;
     }
@@ -49,4 +73,8 @@ export function parseMessage(data: unknown): Envelope | undefined {
     // a hostile getter or a revoked proxy: not our message
     return undefined;
   }
+}
+
+function isId(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= 64;
 }

@@ -63,7 +63,7 @@ export function cacheRoutes(table: readonly RouteRule[]): () => void {
     const handler = { handle: ({ request, event }: RouteHandlerCallbackOptions) => respondWithCache(request, event, policy) };
     const routes = (['GET', 'HEAD'] as const).map((method) => new Route(matcher, handler, method));
     for (const route of routes) registerRoute(route);
-    const unwatch = invalidatedBy.length ? watchMutations({ routeId: id, cache: policy.cache, patterns: invalidatedBy }) : () => {};
+    const unwatch = invalidatedBy.length ? watchMutations({ routeId: id, patterns: invalidatedBy }) : () => {};
     cleanups.push(() => {
       for (const route of routes) getOrCreateDefaultRouter().unregisterRoute(route);
       unwatch();

@@ -1,14 +1,14 @@
 /**
  * `invalidatedBy`: a successful (2xx) POST, PUT, PATCH or DELETE through the worker to a
- * matching URL removes the routes' entries before the response reaches the page. One
+ * matching URL removes the routes' entries (everywhere, as `invalidate({ tags })`) before the
+ * response reaches the page. One
  * workbox route per method serves every declared row, since workbox stops at the first
  * matching route.
  */
 import { Route, registerRoute } from 'workbox-routing';
 import type { RouteHandlerCallbackOptions, RouteMatchCallbackOptions } from 'workbox-core/types.js';
-import { getCache } from '../caches.js';
+import { invalidate } from '../caches.js';
 import { reportError } from '../core/report.js';
-import { forgetLearntHeaders } from './request-key.js';
 import { matchesAny, type RoutePattern } from '../core/route-pattern.js';
 import { routeTag } from './route-table.js';
 
@@ -17,7 +17,6 @@ declare const self: ServiceWorkerGlobalScope;
 /** A route whose entries mutations invalidate. */
 export interface InvalidatedRoute {
   routeId: string;
-  cache: string;
   patterns: readonly RoutePattern[];
 }
 
@@ -35,19 +34,6 @@ export function watchMutations(row: InvalidatedRoute): () => void {
   return () => rows.delete(row.routeId);
 }
 
-/**
- * Removes every entry stored through these routes; resolves once the stores no longer hold them.
- * @example await deleteRouteEntries([{ routeId: 'route:1.0:/api/authors', cache: 'default' }]);
- */
-export async function deleteRouteEntries(routes: readonly Pick<InvalidatedRoute, 'routeId' | 'cache'>[]): Promise<void> {
-  forgetLearntHeaders();
-  await Promise.all(
-    routes.map(async ({ routeId, cache }) => {
-      const store = getCache(cache).store;
-      await store.deleteTagged([routeTag(routeId)], Date.now());
-    }),
-  );
-}
 
 function matching(url: URL): InvalidatedRoute[] {
   return [...rows.values()].filter((row) => matchesAny(row.patterns, url, self.location.origin));
@@ -61,7 +47,9 @@ async function handleMutation({ request, url }: RouteHandlerCallbackOptions): Pr
   const response = await fetch(request);
   if (response.status >= 200 && response.status < 300) {
     try {
-      await deleteRouteEntries(matching(url));
+      // Through the public invalidate: the entries go, and every tab's listeners hear of it.
+      const rows = matching(url);
+      if (rows.length) await invalidate({ tags: rows.map((row) => routeTag(row.routeId)) });
     } catch (error) {
       reportError(error, `invalidating the routes of ${request.method} ${request.url}`);
     }

@@ -1,10 +1,13 @@
 /**
- * The worker's lifecycle, set up once by the first `cacheSite`/`cachePage`/`cacheRoutes`
- * call (during the worker script's first evaluation, as the platform requires): claim the
- * pages on activation, so `register()` resolves on first load, and take over from the
- * active worker when a page asks (`onUpdate(...).activate()`).
+ * The worker's lifecycle and messages, set up once by the first `cacheSite`/`cachePage`/
+ * `cacheRoutes` call (during the worker script's first evaluation, as the platform
+ * requires): claim the pages on activation, so `register()` resolves on first load; take
+ * over from the active worker when a page asks (`onUpdate(...).activate()`); and apply
+ * invalidations posted by pages, answering once the worker's stores are clean.
  */
+import { invalidationBus } from '../caches.js';
 import { parseMessage } from '../core/protocol.js';
+import { forgetLearntHeaders } from './request-key.js';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -14,11 +17,19 @@ let installed = false;
 export function setUpWorker(): void {
   if (installed || typeof self === 'undefined' || typeof self.addEventListener !== 'function') return;
   installed = true;
+  const bus = invalidationBus();
+  bus.listen();
+  // Learnt Vary lists are an in-memory copy: any invalidation may have removed the stored ones.
+  bus.onInvalidate(() => forgetLearntHeaders());
   self.addEventListener('activate', (event) => {
     event.waitUntil(self.clients.claim());
   });
   self.addEventListener('message', (event) => {
-    const message = parseMessage(event.data);
-    if (message?.type === 'skip-waiting') event.waitUntil(self.skipWaiting());
+    const msg = parseMessage(event.data);
+    if (msg?.type === 'skip-waiting') event.waitUntil(self.skipWaiting());
+    if (msg?.type === 'invalidate') {
+      const port = event.ports[0];
+      event.waitUntil(bus.receive(msg, port ? (answer) => port.postMessage(answer) : undefined));
+    }
   });
 }

@@ -44,5 +44,5 @@ export function routeTag(id: string): string {
   return `cachette:route:${id}`;
 }
 
-/** The tag every entry stored for a URL carries, so entries can be found by URL pattern. */
-export const URL_TAG_PREFIX = 'cachette:url:';
+/** The tag prefix every entry stored for a URL carries, so entries can be found by URL pattern. */
+export { URL_TAG_PREFIX } from '../core/apply-invalidation.js';

@@ -1,0 +1,217 @@
+// Benchmark: cache-HIT fetch latency from a page through a service worker, for 1 KB and
+// 100 KB bodies: no worker (reference), two hand-written floors (in-memory Map, Cache
+// Storage), Workbox CacheFirst with and without ExpirationPlugin, and Cachette's route
+// table over the cache-storage and idb backends, interleaved in one Chromium run.
+//
+// Each variant gets its own origin (a server on its own port): its own worker and its own
+// storage, so no variant's writes (Workbox's ExpirationPlugin writes IndexedDB on every
+// hit) share an IndexedDB/Cache Storage backend with another's reads, and every worker
+// runs its real configuration (Cachette's `/data/*`, a scope of `/`). The coordinating page
+// (bench/page/fetch-hit.ts) embeds one frame per origin; each frame times its own fetches
+// (fetch + whole body) with its own cross-origin isolated clock.
+//
+// Chromium runs without Playwright by default here (`--driver=bare`): Playwright's network
+// instrumentation adds 0.6–1.2 ms to every fetch (see /work/shared/BENCHMARKING.md).
+import { loadavg } from 'node:os';
+import { buildPage } from './lib/build-page.mjs';
+import { buildWorker } from './lib/exp-build-worker.mjs';
+import { createServer } from 'node:http';
+import { openPage } from './lib/browser.mjs';
+import { originHandler } from './lib/origin-server.mjs';
+import { startServer } from './lib/server.mjs';
+import { ratio, summarize } from './lib/stats.mjs';
+import { fixed, markdownTable, times } from './lib/table.mjs';
+
+export const name = 'fetch-hit';
+export const description = 'cache-hit fetch latency through a service worker (1 KB, 100 KB): Cachette vs hand-written workers and Workbox';
+/** Fetch timings are what Playwright's instrumentation distorts. */
+export const defaultDriver = 'bare';
+
+/** Variants in report order; `worker` names the entry in bench/workers/. */
+const VARIANTS = [
+  { id: 'none', label: 'no worker (loopback server, 0 ms delay)' },
+  { id: 'minimal-memory', label: 'minimal worker, in-memory `Map` (floor for any worker hit)', worker: 'minimal-memory' },
+  { id: 'minimal-cache-storage', label: 'minimal worker, `caches.match` (floor for Cache Storage)', worker: 'minimal-cache-storage' },
+  { id: 'workbox-cf-exp', label: 'Workbox `CacheFirst` + `ExpirationPlugin`', worker: 'workbox-cache-first-expiration' },
+  { id: 'workbox-cf', label: 'Workbox `CacheFirst` alone', worker: 'workbox-cache-first' },
+  { id: 'cachette-cs', label: 'Cachette `cacheRoutes`, `cache-storage` backend', worker: 'cachette-cache-storage' },
+  { id: 'cachette-idb', label: 'Cachette `cacheRoutes`, `idb` backend', worker: 'cachette-idb' },
+];
+const SIZES = [
+  { id: '1k', path: '/data/1k', bytes: 1024, label: '1 KB' },
+  { id: '100k', path: '/data/100k', bytes: 100 * 1024, label: '100 KB' },
+];
+/** [numerator, denominator, goal (median ratio must be at most / below it), comparison]. */
+const RATIOS = [
+  ['cachette-cs', 'minimal-cache-storage', 1.15, '≤'],
+  ['cachette-idb', 'workbox-cf-exp', 1, '<'],
+  ['cachette-cs', 'workbox-cf'],
+  ['cachette-idb', 'workbox-cf'],
+  ['cachette-cs', 'workbox-cf-exp'],
+  ['cachette-idb', 'minimal-cache-storage'],
+  ['workbox-cf', 'minimal-cache-storage'],
+  ['minimal-cache-storage', 'minimal-memory'],
+];
+
+const REPORT_TIMEOUT_MS = 270_000;
+
+/**
+ * Runs the benchmark once.
+ * @param {{ driver?: string, params?: Record<string, number>, log?: (line: string) => void }} options
+ * @returns {Promise<{ markdown: string, json: object }>}
+ */
+export async function run({ driver = defaultDriver, params = {}, log = console.error } = {}) {
+  const loadBefore = loadavg();
+  const [page, frame, workers] = await Promise.all([
+    buildPage(name),
+    buildPage(`${name}-frame`),
+    Promise.all(VARIANTS.map((v) => (v.worker ? buildWorker(v.worker) : undefined))),
+  ]);
+  const bodies = Object.fromEntries(SIZES.map((s) => [s.path, makeBody(s.bytes)]));
+  const origins = [];
+  let server;
+  let browser;
+  try {
+    server = await startServer(page.dir);
+    const handlers = new Map(VARIANTS.map((v, i) => [v.id, originHandler({ root: frame.dir, worker: workers[i], bodies })]));
+    const shared = createServer((req, res) => {
+      const { pathname } = new URL(req.url, 'http://x');
+      const m = /^\/v\/([^/]+)(\/.*)$/.exec(pathname);
+      if (pathname.startsWith('/assets/')) { handlers.get('none').serve(req, res, pathname); return; }
+      const h = m && handlers.get(m[1]);
+      if (!h) { res.writeHead(404).end(); return; }
+      h.serve(req, res, m[2]).catch((e) => res.end(String(e)));
+    });
+    await new Promise((r) => shared.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${shared.address().port}`;
+    for (const v of VARIANTS) origins.push({ origin: `${base}/v/${v.id}`, hits: handlers.get(v.id).hits, close: async () => { shared.closeAllConnections(); shared.close(); } });
+    const setup = {
+      variants: VARIANTS.map((v, i) => ({ id: v.id, origin: origins[i].origin, worker: v.worker !== undefined })),
+      sizes: SIZES.map(({ id, path, bytes }) => ({ id, path, bytes })),
+    };
+    const query = new URLSearchParams([['setup', JSON.stringify(setup)], ...Object.entries(params).map(([k, v]) => [k, String(v)])]);
+    const reported = server.nextReport(REPORT_TIMEOUT_MS);
+    browser = await openPage(`${server.origin}${page.path}?${query}`, { driver, log });
+    let report;
+    try {
+      report = await reported;
+    } catch (error) {
+      throw new Error(`${error.message}; last browser output:\n${browser.diagnostics().join('\n')}`, { cause: error });
+    }
+    if (!report.ok) throw new Error(`the page failed: ${report.error}\n${report.stack ?? ''}`);
+    const result = report.result;
+    if (result.crossOriginIsolated !== true) throw new Error('the page was not cross-origin isolated');
+    checkServerCounts(result, origins);
+    const load = { before: loadBefore.map(round2), after: loadavg().map(round2) };
+    return summarizeReport(result, { driver, version: browser.version, chrome: browser.chrome, loadAverage1m5m15m: load });
+  } finally {
+    await browser?.close();
+    await Promise.all([server?.close(), ...origins.map((o) => o.close())]);
+  }
+}
+
+/** The page checked the counts; the servers' own counts are checked again here, after the run. */
+function checkServerCounts(result, origins) {
+  const { warmup, rounds } = result.config;
+  const wrong = [];
+  VARIANTS.forEach((variant, i) => {
+    const hits = origins[i].hits();
+    for (const size of SIZES) {
+      const warm = result.warm[variant.id][size.path].serverHits;
+      const expected = variant.worker ? warm : warm + warmup + rounds;
+      if (hits[size.path] !== expected) wrong.push(`${variant.id} ${size.path}: the server counted ${hits[size.path]}, expected ${expected}`);
+    }
+  });
+  if (wrong.length) throw new Error(`a measured worker "hit" reached the server:\n${wrong.join('\n')}`);
+}
+
+function summarizeReport(result, environment) {
+  const us = (ms) => ms.map((x) => x * 1000);
+  const stats = Object.fromEntries(
+    VARIANTS.map(({ id }) => [id, Object.fromEntries(SIZES.map((s) => [s.id, summarize(us(result.samplesMs[id][s.id]))]))]),
+  );
+  const rel = (a, b, size, key = 'median') => ratio(stats[a][size][key], stats[b][size][key]);
+  const label = (id) => VARIANTS.find((v) => v.id === id).label;
+
+  const mainTable = markdownTable(
+    ['variant', ...SIZES.flatMap((s) => [`${s.label} median µs`, `${s.label} p95 µs`, `${s.label} vs no worker`])],
+    VARIANTS.map(({ id, label: text }) => [
+      text,
+      ...SIZES.flatMap((s) => [fixed(stats[id][s.id].median, 0), fixed(stats[id][s.id].p95, 0), id === 'none' ? '(reference)' : times(rel(id, 'none', s.id))]),
+    ]),
+  );
+  const ratios = {};
+  const ratioRows = [];
+  for (const [a, b, goal, op] of RATIOS) {
+    const key = `${a} / ${b}`;
+    ratios[key] = {};
+    const cells = [];
+    for (const s of SIZES) {
+      const median = rel(a, b, s.id);
+      const p95 = rel(a, b, s.id, 'p95');
+      const met = goal === undefined || median === null ? null : op === '<' ? median < goal : median <= goal;
+      ratios[key][s.id] = { median, p95, deltaMedianUs: stats[a][s.id].median - stats[b][s.id].median, ...(goal === undefined ? {} : { goal: `${op} ${goal}`, met }) };
+      cells.push(`${times(median)} (p95 ${times(p95)})${met === null ? '' : met ? ' ✓' : ' ✗'}`);
+    }
+    ratioRows.push([`${label(a)} / ${label(b)}`, goal === undefined ? '' : `${op} ${goal}`, ...cells]);
+  }
+  const ratioTable = markdownTable(['ratio (median, p95)', 'goal', ...SIZES.map((s) => s.label)], ratioRows);
+  const frames = Object.values(result.frames);
+  const resolutionUs = Math.max(result.timerResolutionMs, ...frames.map((f) => f.timerResolutionMs)) * 1000;
+  const warmFetches = VARIANTS.filter((v) => v.worker).map((v) => `${v.id} ${SIZES.map((s) => result.warm[v.id][s.path].fetches).join('/')}`);
+  const markdown = [
+    `### fetch-hit: ${result.config.rounds} interleaved rounds after ${result.config.warmup} warm-up, cache-hit fetch + whole body, one origin per variant`,
+    '',
+    `driver: ${environment.driver}; ${result.userAgent}; timer resolution ${fixed(resolutionUs, 1)} µs (page and frames crossOriginIsolated); ` +
+      `gap between fetches ${result.config.gapMs} ms; interleaved part took ${fixed(result.interleavedMs / 1000, 1)} s; ` +
+      `load average (1 min) ${environment.loadAverage1m5m15m.before[0]} before, ${environment.loadAverage1m5m15m.after[0]} after`,
+    '',
+    mainTable,
+    '',
+    ratioTable,
+    '',
+    `Every worker variant was warm (the first fetch a miss, then a fetch the server did not see: fetches needed ${warmFetches.join(', ')}), ` +
+      'and its servers saw none of the warm-up and measured fetches; the reference reached its server every time.',
+  ].join('\n');
+
+  const round = (x) => Math.round(x * 100) / 100;
+  const json = {
+    benchmark: name,
+    description,
+    date: new Date().toISOString(),
+    environment: { ...environment, userAgent: result.userAgent, timerResolutionUs: resolutionUs, crossOriginIsolated: result.crossOriginIsolated, frames: result.frames },
+    config: { ...result.config, sizes: SIZES, order: 'interleaved: every round fetches each variant × size once, shuffled (seeded)', origins: 'one server (port) per variant' },
+    unit: 'µs',
+    variants: Object.fromEntries(
+      VARIANTS.map(({ id, label: text, worker }) => [
+        id,
+        { label: text, worker: worker ? `bench/workers/${worker}.ts` : null, ...Object.fromEntries(SIZES.map((s) => [s.id, { ...roundAll(stats[id][s.id], 1), vsNoWorkerMedian: rel(id, 'none', s.id) }])) },
+      ]),
+    ),
+    ratios,
+    warm: result.warm,
+    serverHitsAfter: result.hitsAfter,
+    samplesUs: Object.fromEntries(VARIANTS.map(({ id }) => [id, Object.fromEntries(SIZES.map((s) => [s.id, us(result.samplesMs[id][s.id]).map(round)]))])),
+  };
+  return { markdown, json };
+}
+
+/** `bytes` of JSON text (an array of records, padded), the same for every variant. */
+function makeBody(bytes) {
+  const items = [];
+  for (let i = 0; JSON.stringify(items).length < bytes - 120; i += 1) items.push({ id: i, title: `Item number ${i}`, price: 9.99 + i, inStock: i % 2 === 0 });
+  const text = JSON.stringify({ items, note: '' });
+  const padded = `${text.slice(0, -2)}${'x'.repeat(bytes - text.length)}"}`;
+  const body = Buffer.from(padded);
+  if (body.length !== bytes) throw new Error(`made a ${body.length}-byte body, wanted ${bytes}`);
+  return body;
+}
+
+function round2(x) {
+  return Math.round(x * 100) / 100;
+}
+
+function roundAll(summary, digits) {
+  const scale = 10 ** digits;
+  return Object.fromEntries(Object.entries(summary).map(([k, v]) => [k, Number.isFinite(v) ? Math.round(v * scale) / scale : v]));
+}

@@ -1,0 +1,64 @@
+/**
+ * Removes what an invalidation target matches from this context's caches. The sender
+ * applies it to every store it has; a receiver applies it to its own in-memory stores
+ * (shared stores are already done), and the worker to every store it has, since it may
+ * keep stores no page configured.
+ */
+import type { Cache } from './cache.js';
+import type { InvalidateTarget } from './invalidate-target.js';
+import { compilePattern } from './route-pattern.js';
+import type { Store } from './store.js';
+
+/** The tag prefix the worker gives every entry it stores for a URL. */
+export const URL_TAG_PREFIX = 'cachette:url:';
+
+/**
+ * Applies `target` to `caches` (only to realm-local stores unless `shared`).
+ * @example await applyInvalidation([getCache()], { keys: ['a'] }, { shared: true, now: Date.now() });
+ */
+export async function applyInvalidation(
+  caches: readonly Cache[],
+  target: InvalidateTarget,
+  { shared, now }: { shared: boolean; now: number },
+): Promise<void> {
+  const inScope = caches.filter(
+    (c) => (target.cache === undefined || c.alias === target.cache) && (shared || c.store.capabilities.sharing === 'realm'),
+  );
+  const stores = [...new Set(inScope.map((c) => c.store))];
+  if (target.all) {
+    await Promise.all(stores.map((s) => s.clear()));
+    return;
+  }
+  const work: Promise<unknown>[] = [];
+  if (target.keys?.length) for (const c of inScope) work.push(c.deleteMany(target.keys));
+  if (target.prefix !== undefined) {
+    const prefix = target.prefix;
+    for (const c of inScope) {
+      const stored = c.makeKey(prefix);
+      work.push(deleteWhere(c.store, now, (key) => key.startsWith(stored)));
+    }
+  }
+  if (target.tags?.length) for (const s of stores) work.push(s.deleteTagged(target.tags, now));
+  if (target.routes?.length) {
+    const origin = (globalThis as { location?: { origin?: string } }).location?.origin ?? 'null';
+    const tests = target.routes.map((r) => compilePattern(r, origin));
+    const matches = (tags: string[]) =>
+      tags.some((tag) => {
+        if (!tag.startsWith(URL_TAG_PREFIX)) return false;
+        let url: URL;
+        try {
+          url = new URL(tag.slice(URL_TAG_PREFIX.length));
+        } catch {
+          return false;
+        }
+        return tests.some((test) => test(url));
+      });
+    for (const s of stores) work.push(deleteWhere(s, now, (_key, tags) => matches(tags)));
+  }
+  await Promise.all(work);
+}
+
+async function deleteWhere(store: Store, now: number, predicate: (key: string, tags: string[]) => boolean): Promise<void> {
+  const keys = (await store.list(now)).filter((e) => predicate(e.key, e.tags)).map((e) => e.key);
+  if (keys.length) await store.delete(keys, now);
+}

@@ -1,0 +1,161 @@
+/**
+ * Invalidation across contexts. `invalidate` removes the matching entries here (shared
+ * stores included), then tells every other tab and the worker: on the BroadcastChannel
+ * `cachette`, and by `postMessage` to the controlling worker, which a broadcast would not
+ * wake, waiting for its answer. Receivers drop their in-memory copies; the worker also
+ * clears its own stores (it may keep stores no page configured). Every context runs its
+ * `onInvalidate` listeners once per invalidation, whichever way it heard of it.
+ */
+import { reportError } from './report.js';
+import { applyInvalidation } from './apply-invalidation.js';
+import type { Cache } from './cache.js';
+import { checkTarget, type InvalidateTarget } from './invalidate-target.js';
+import { CHANNEL_NAME, message, parseMessage, type Envelope, type InvalidatedMessage } from './protocol.js';
+
+/** What the bus needs from its realm: the configured caches and the time. */
+export interface BusHost {
+  caches(): Cache[];
+  now(): number;
+}
+
+/** A listener of invalidations: local ones, from other tabs and from the worker. */
+export type InvalidateListener = (target: InvalidateTarget) => void;
+
+/** How long `invalidate` waits for the worker's answer before resolving anyway. */
+const WORKER_ANSWER_MS = 2_000;
+/** How many recent invalidation ids a context remembers to act once on each. */
+const REMEMBERED = 256;
+
+/** One per realm; created by the façade, opening nothing until first used. */
+export class InvalidationBus {
+  readonly #host: BusHost;
+  readonly #listeners = new Set<InvalidateListener>();
+  readonly #recent = new Map<string, Promise<void>>();
+  #channel: BroadcastChannel | undefined;
+
+  constructor(host: BusHost) {
+    this.#host = host;
+  }
+
+  /** Starts hearing other contexts (idempotent). */
+  listen(): void {
+    if (this.#channel || typeof BroadcastChannel === 'undefined') return;
+    const channel = new BroadcastChannel(CHANNEL_NAME);
+    // Node keeps a process alive while a channel is open; a cache should not.
+    (channel as { unref?: () => void }).unref?.();
+    channel.onmessage = (event: MessageEvent) => {
+      void this.receive(event.data);
+    };
+    channel.onmessageerror = () => {};
+    this.#channel = channel;
+  }
+
+  /** Stops hearing other contexts. */
+  close(): void {
+    this.#channel?.close();
+    this.#channel = undefined;
+  }
+
+  /**
+   * Removes what `target` matches everywhere; resolves once this context's stores (and the
+   * controlling worker's, when it answers) no longer hold it and the message is sent.
+   */
+  async invalidate(raw: InvalidateTarget): Promise<void> {
+    const target = checkTarget(raw);
+    if (typeof target === 'string') throw new TypeError(`cachette: ${target}`);
+    this.listen();
+    const id = newId();
+    const done = applyInvalidation(this.#host.caches(), target, { shared: true, now: this.#host.now() });
+    this.#remember(id, done.catch(() => {}));
+    await done;
+    this.#notify(target);
+    this.#channel?.postMessage(message({ type: 'invalidate', id, target }));
+    await tellWorker(message({ type: 'invalidate', id, target }));
+  }
+
+  /** Subscribes to every invalidation; returns the unsubscribe function. */
+  onInvalidate(listener: InvalidateListener): () => void {
+    if (typeof listener !== 'function') throw new TypeError('cachette: onInvalidate takes a function (target) => void');
+    this.listen();
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  /**
+   * Handles a message from another context if it is an invalidation (anything else is
+   * ignored, never thrown). `reply` answers the sender once this context is done.
+   */
+  receive(data: unknown, reply?: (answer: Envelope<InvalidatedMessage>) => void): Promise<void> {
+    const msg = parseMessage(data);
+    if (msg?.type !== 'invalidate') return Promise.resolve();
+    let done = this.#recent.get(msg.id);
+    if (!done) {
+      const shared = isServiceWorker();
+      done = applyInvalidation(this.#host.caches(), msg.target, { shared, now: this.#host.now() })
+        .catch((error: unknown) => reportError(error, 'applying an invalidation from another context'))
+        .then(() => this.#notify(msg.target));
+      this.#remember(msg.id, done);
+    }
+    if (!reply) return done;
+    return done.then(() => {
+      try {
+        reply(message({ type: 'invalidated', id: msg.id }));
+      } catch (error) {
+        reportError(error, 'answering an invalidation');
+      }
+    });
+  }
+
+  #notify(target: InvalidateTarget): void {
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(structuredClone(target));
+      } catch (error) {
+        reportError(error, 'an onInvalidate listener');
+      }
+    }
+  }
+
+  #remember(id: string, done: Promise<void>): void {
+    this.#recent.set(id, done);
+    if (this.#recent.size > REMEMBERED) this.#recent.delete(this.#recent.keys().next().value as string);
+  }
+}
+
+/** Posts to the page's controlling worker, if any, and waits (bounded) for its answer. */
+async function tellWorker(envelope: Envelope): Promise<void> {
+  const controller = (globalThis as { navigator?: { serviceWorker?: { controller?: ServiceWorker | null } } }).navigator?.serviceWorker
+    ?.controller;
+  if (!controller || typeof MessageChannel === 'undefined') return;
+  const { port1, port2 } = new MessageChannel();
+  const answered = new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, WORKER_ANSWER_MS);
+    port1.onmessage = (event: MessageEvent) => {
+      const answer = parseMessage(event.data);
+      if (answer?.type === 'invalidated') {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+  });
+  try {
+    controller.postMessage(envelope, [port2]);
+  } catch (error) {
+    reportError(error, 'telling the worker about an invalidation');
+    return;
+  }
+  await answered;
+  port1.close();
+}
+
+function isServiceWorker(): boolean {
+  const scope = (globalThis as { ServiceWorkerGlobalScope?: abstract new () => unknown }).ServiceWorkerGlobalScope;
+  return typeof scope === 'function' && globalThis instanceof scope;
+}
+
+function newId(): string {
+  const c = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
+  return c?.randomUUID ? c.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
