@@ -8,6 +8,7 @@ import type { Cache } from './core/cache.js';
 import { CacheHandler, type CachesConfig, type DefineOptions } from './core/handler.js';
 import type { InvalidateTarget } from './core/invalidate-target.js';
 import { InvalidationBus, type InvalidateListener } from './core/invalidation-bus.js';
+import { SESSION_TAG, varyTag } from './core/session-tags.js';
 
 const handler = new CacheHandler(builtinBackends);
 const bus = new InvalidationBus(handler);
@@ -59,6 +60,16 @@ export function invalidate(target: InvalidateTarget): Promise<void> {
  */
 export function onInvalidate(listener: InvalidateListener): () => void {
   return bus.onInvalidate(listener);
+}
+
+/**
+ * Drops everything that belongs to a session, for logout: every worker entry keyed by a
+ * session (responses varying on `Cookie` or `Authorization`), and, given a user, every
+ * fragment varied on that user. Everywhere, as `invalidate`.
+ * @example await invalidateSession('alice'); await fetch('/logout', { method: 'POST' });
+ */
+export function invalidateSession(user?: string | number): Promise<void> {
+  return bus.invalidate({ tags: user === undefined ? [SESSION_TAG] : [SESSION_TAG, varyTag(user)] });
 }
 
 /** The realm's invalidation bus (for the worker's message handler). */

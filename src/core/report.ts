@@ -28,7 +28,7 @@ export function onCacheError(listener: Listener): () => void {
 export function reportError(error: unknown, context: string): void {
   const report: ReportedError = { error, context, time: Date.now() };
   if (listeners.size === 0) {
-    console.error(`cachette: ${context} failed; continuing without the cache`, error);
+    console.error(`cachette: ${context} failed (Cachette carried on without it)`, error);
     return;
   }
   for (const listener of listeners) {

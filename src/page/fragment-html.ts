@@ -19,15 +19,17 @@ const ACCEPTED_NODE_TYPES = [ELEMENT_NODE, TEXT_NODE, CDATA_SECTION_NODE, COMMEN
 /**
  * A fresh fragment of the page's document parsed from `html` through a `<template>`: the
  * fragment parser marks its scripts as already started, so they never run, not even once
- * the fragment is inserted (unlike `createContextualFragment`). Custom elements in it are
- * upgraded, so a restore hook can use them before insertion.
+ * the fragment is inserted (unlike `createContextualFragment`).
  * @example element.replaceChildren(parseFragment('<p>hi</p>'));
  */
 export function parseFragment(html: string): DocumentFragment {
   const template = document.createElement('template');
   template.innerHTML = html;
-  // Cloning keeps each script's "already started" flag (HTML spec, script cloning steps).
-  return document.importNode(template.content, true);
+  // Moved, not cloned: a clone's "already started" flag is only as safe as each DOM
+  // implementation's cloning steps (happy-dom's copy runs the script on insertion).
+  const fragment = document.createDocumentFragment();
+  fragment.append(...Array.from(template.content.childNodes));
+  return fragment;
 }
 
 /**

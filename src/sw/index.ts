@@ -7,4 +7,4 @@ export { routeTable, type RouteInfo } from './route-table.js';
 export { workerStats, type Counters, type StatsSnapshot } from './stats.js';
 export type { RoutePattern } from '../core/route-pattern.js';
 // The core, for the worker's own configuration and low-level use.
-export { defineCaches, getCache, cache, onCacheError } from '../index.js';
+export { defineCaches, getCache, cache, onCacheError, invalidate, invalidateSession, onInvalidate } from '../index.js';

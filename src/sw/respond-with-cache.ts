@@ -8,6 +8,7 @@
 import { getCache } from '../caches.js';
 import type { Cache } from '../core/cache.js';
 import { reportError } from '../core/report.js';
+import { SESSION_TAG } from '../core/session-tags.js';
 import { isCacheableRequest, patchResponseHeaders, storeDecision, varyHeaders, type StorePolicy } from './cacheability.js';
 import { learnHeaders, learntHeaders, pageKey, varyHash } from './request-key.js';
 import { routeTag, URL_TAG_PREFIX } from './route-table.js';
@@ -111,6 +112,7 @@ async function store(cache: Cache, policy: CachePolicy, request: Request, respon
   const forStore = response.clone();
   const forPage = new Response(response.body, { status: response.status, statusText: response.statusText, headers });
   const tags = [...policy.tags, ...responseTags(response), routeTag(policy.routeId), URL_TAG_PREFIX + request.url];
+  if (vary.includes('cookie') || vary.includes('authorization')) tags.push(SESSION_TAG);
   const url = request.url;
   const work = (async () => {
     try {

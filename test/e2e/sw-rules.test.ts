@@ -280,6 +280,10 @@ describe.each(['idb', 'cache-storage'] as const)('the worker’s rules with the 
     expect(await as('alice')).toBe('user:alice');
     expect(await as('bob')).toBe('user:bob');
     expect(server.hits('GET /api/me')).toBe(2);
+    // Logout: one call drops every session-keyed entry, everywhere.
+    await page.evaluate(`window.cachette.invalidateSession('alice')`);
+    expect(await as('alice')).toBe('user:alice');
+    expect(server.hits('GET /api/me')).toBe(3);
     await page.evaluate(() => {
       document.cookie = 'session=; max-age=0; path=/';
     });
