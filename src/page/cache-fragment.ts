@@ -7,6 +7,7 @@ import type { Cache, Timeout } from '../core/cache.js';
 import { makeFragmentKey } from '../core/fragment-key.js';
 import { checkTimeout, describe } from '../core/options.js';
 import { reportError } from '../core/report.js';
+import { varyTag } from '../core/session-tags.js';
 import { isFragmentContent, parseFragment, serializeFragment, toFragment, type FragmentContent } from './fragment-html.js';
 
 /** Renders a fragment on a miss: a Node (an Element, Text, a DocumentFragment) or an HTML string, possibly async. */
@@ -38,7 +39,6 @@ export interface LoadedFragment {
 }
 
 const OPTION_NAMES = ['varyOn', 'using', 'tags', 'onRestore'];
-const VARY_TAG_PREFIX = 'cachette:vary:';
 
 /** Renders in progress, per cache instance and fragment key: concurrent callers share one render. */
 const inFlight = new WeakMap<Cache, Map<string, Promise<string>>>();
@@ -61,8 +61,9 @@ const inFlight = new WeakMap<Cache, Map<string, Promise<string>>>();
  *   rendered and returned, and the error goes to `onCacheError` listeners (or the console).
  *   Bad arguments (a bad timeout, an unknown alias, a vary-on value with no Django
  *   counterpart) reject with a TypeError.
- * - Each vary-on value adds the tag `varyTag(value)`, so `invalidate({ tags: [varyTag(user)] })`
- *   drops every fragment of that user; `invalidate({ prefix: 'template.cache.' + name + '.' })`
+ * - Each vary-on value adds the tag `varyTag(value)` (`'cachette:vary:' + String(value)`), so
+ *   `invalidate({ tags: [varyTag(user)] })` (or `invalidateSession(user)`) drops every
+ *   fragment of that user; `invalidate({ prefix: 'template.cache.' + name + '.' })`
  *   drops every variant of one fragment.
  * @example
  * import { cacheFragment } from 'cachette/page';
@@ -76,16 +77,6 @@ export async function cacheFragment(
   options?: FragmentOptions,
 ): Promise<DocumentFragment> {
   return (await loadFragment(name, timeout, render, options)).fragment;
-}
-
-/**
- * The tag `cacheFragment` stores with a fragment for each of its vary-on values, so every
- * fragment of one user (or any vary-on value) can be dropped at once, e.g. on logout.
- * @example
- * await invalidate({ tags: [varyTag(user.username)] }); // every fragment cached for this user
- */
-export function varyTag(value: unknown): string {
-  return VARY_TAG_PREFIX + String(value);
 }
 
 /** `cacheFragment`, also telling where the fragment came from (for `<cache-fragment>`'s `data-state`). */

@@ -36,10 +36,15 @@ async function settled(element: HTMLElement, state: string): Promise<void> {
 }
 
 describe('<cache-fragment>', () => {
-  it('is defined by the first defineFragment, not at import (the first test of this file)', () => {
+  it('is defined by the first defineFragment, not at import, and upgrades elements already in the page', async () => {
+    // The first test of this file: nothing has defined the element in this realm yet.
+    const element = mount(`<cache-fragment name="${name}" vary-on="early">server placeholder</cache-fragment>`);
     expect(customElements.get('cache-fragment')).toBeUndefined();
-    define(name, () => 'x');
+    define(name, () => '<p>upgraded</p>');
     expect(customElements.get('cache-fragment')).toBeDefined();
+    await settled(element, 'rendered');
+    expect(element.innerHTML).toBe('<p>upgraded</p>');
+    expect(await getCache().has(makeFragmentKey(name, ['early']))).toBe(true);
   });
 
   it('renders through its renderer, then restores from the cache', async () => {
@@ -151,7 +156,7 @@ describe('<cache-fragment>', () => {
     define(name, () => Promise.reject(failure));
     const element = mount(`<cache-fragment name="${name}">placeholder</cache-fragment>`);
     const events: unknown[] = [];
-    element.addEventListener('error', (event) => events.push((event as CustomEvent).detail));
+    element.addEventListener('error', (event) => events.push((event as unknown as CustomEvent).detail));
     await settled(element, 'error');
     expect(events).toEqual([failure]);
     expect(reports.map((r) => r.error)).toEqual([failure]);
