@@ -12,4 +12,5 @@ export type { Entry, Store, StoreCapabilities, StoreFactory, WritePolicy } from 
 export { makeFragmentKey } from './core/fragment-key.js';
 export { cachedProperty } from './core/cached-property.js';
 export { CacheMissError } from './core/errors.js';
-export { onCacheError, type ReportedError } from './core/report.js';
+export { onCacheError, recentErrors, type ReportedError } from './core/report.js';
+export { snapshotCache, type CacheSnapshot } from './core/snapshot.js';

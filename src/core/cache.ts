@@ -36,6 +36,8 @@ export class Cache {
   readonly #store: Store;
   readonly #clock: Clock;
   readonly #computing = new Map<string, Promise<unknown>>();
+  #hits = 0;
+  #misses = 0;
 
   constructor(alias: string, options: ResolvedOptions, store: Store, clock: Clock) {
     this.alias = alias;
@@ -70,7 +72,21 @@ export class Cache {
   async get<T = unknown>(key: string, fallback?: T, opts?: VersionOptions): Promise<T | undefined> {
     const stored = this.makeKey(key, opts?.version);
     const entry = await this.#store.get(stored, this.#now());
+    this.#count(entry !== undefined);
     return entry ? (entry.value as T) : fallback;
+  }
+
+  /**
+   * Reads in this context since it started: hits and misses of `get`, `getMany` and `getOrSet`.
+   * @example const { hits, misses } = cache.stats();
+   */
+  stats(): { hits: number; misses: number } {
+    return { hits: this.#hits, misses: this.#misses };
+  }
+
+  #count(hit: boolean, n = 1): void {
+    if (hit) this.#hits += n;
+    else this.#misses += n;
   }
 
   /**
@@ -124,6 +140,7 @@ export class Cache {
     let storeFailed = false;
     try {
       const hit = await this.#store.get(stored, this.#now());
+      this.#count(hit !== undefined);
       if (hit) return hit.value as T;
     } catch (error) {
       storeFailed = true;
@@ -150,6 +167,8 @@ export class Cache {
   async getMany(keys: Iterable<string>, opts?: VersionOptions): Promise<Record<string, unknown>> {
     const byStored = this.#keyMap(keys, opts?.version);
     const found = await this.#store.getMany([...byStored.keys()], this.#now());
+    this.#count(true, found.size);
+    this.#count(false, byStored.size - found.size);
     const out: Record<string, unknown> = {};
     for (const [stored, key] of byStored) {
       const entry = found.get(stored);

@@ -6,6 +6,7 @@
  */
 
 import { checkTarget, type InvalidateTarget } from './invalidate-target.js';
+import type { CacheSnapshot } from './snapshot.js';
 
 /** Bumped on any incompatible change; messages of another version are ignored. */
 export const PROTOCOL_VERSION = 1;
@@ -31,8 +32,31 @@ export interface InvalidatedMessage {
   id: string;
 }
 
+/** The devtools panel asks the worker what it holds (answered on the message's port). */
+export interface DevtoolsRequestMessage {
+  type: 'devtools-request';
+  id: string;
+}
+
+/** The worker's answer: its caches, route table, counters and last errors. */
+export interface DevtoolsSnapshotMessage {
+  type: 'devtools-snapshot';
+  id: string;
+  snapshot: WorkerSnapshot;
+}
+
+/** What the worker tells the devtools panel. Plain data: it crosses `postMessage`. */
+export interface WorkerSnapshot {
+  scope: string;
+  scriptURL: string;
+  caches: CacheSnapshot[];
+  routes: { id: string; kind: string; match: string; ttl: number | null; cache: string; keyPrefix: string; tags: string[]; invalidatedBy: string[] }[];
+  stats: { routes: Record<string, Record<string, number>>; caches: Record<string, Record<string, number>> };
+  errors: { context: string; message: string; time: number }[];
+}
+
 /** Every message of the protocol. */
-export type Message = SkipWaitingMessage | InvalidateMessage | InvalidatedMessage;
+export type Message = SkipWaitingMessage | InvalidateMessage | InvalidatedMessage | DevtoolsRequestMessage | DevtoolsSnapshotMessage;
 
 /** A message as it travels: the body plus the protocol tag and version. */
 export type Envelope<M extends Message = Message> = M & { cachette: typeof PROTOCOL_VERSION };
@@ -66,6 +90,12 @@ export function parseMessage(data: unknown): Envelope | undefined {
       }
       case 'invalidated':
         return isId(d.id) ? { type: 'invalidated', id: d.id, cachette: PROTOCOL_VERSION } : undefined;
+      case 'devtools-request':
+        return isId(d.id) ? { type: 'devtools-request', id: d.id, cachette: PROTOCOL_VERSION } : undefined;
+      case 'devtools-snapshot':
+        return isId(d.id) && isSnapshot(d.snapshot)
+          ? { type: 'devtools-snapshot', id: d.id, snapshot: d.snapshot, cachette: PROTOCOL_VERSION }
+          : undefined;
       default:
         return undefined;
     }
@@ -77,4 +107,19 @@ export function parseMessage(data: unknown): Envelope | undefined {
 
 function isId(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0 && value.length <= 64;
+}
+
+/** The shape the panel relies on; the panel still reads each field defensively. */
+function isSnapshot(value: unknown): value is WorkerSnapshot {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v.scope === 'string' &&
+    typeof v.scriptURL === 'string' &&
+    Array.isArray(v.caches) &&
+    Array.isArray(v.routes) &&
+    Array.isArray(v.errors) &&
+    typeof v.stats === 'object' &&
+    v.stats !== null
+  );
 }

@@ -14,6 +14,17 @@ export interface ReportedError {
 
 type Listener = (report: ReportedError) => void;
 const listeners = new Set<Listener>();
+/** The last errors, for the devtools panel (kept whether or not anyone listens). */
+const recent: ReportedError[] = [];
+const RECENT = 20;
+
+/**
+ * The last 20 errors Cachette recovered from in this context, oldest first.
+ * @example recentErrors().at(-1)?.context // "reading https://app/api/x from cache 'default'"
+ */
+export function recentErrors(): ReportedError[] {
+  return [...recent];
+}
 
 /**
  * Receives every error Cachette recovered from; returns the unsubscribe function.
@@ -27,6 +38,8 @@ export function onCacheError(listener: Listener): () => void {
 /** Reports an error Cachette recovered from. */
 export function reportError(error: unknown, context: string): void {
   const report: ReportedError = { error, context, time: Date.now() };
+  recent.push(report);
+  if (recent.length > RECENT) recent.shift();
   if (listeners.size === 0) {
     console.error(`cachette: ${context} failed (Cachette carried on without it)`, error);
     return;

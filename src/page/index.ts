@@ -5,3 +5,5 @@ export { cacheFragment, type FragmentOptions, type FragmentRender } from './cach
 export { varyTag } from '../core/session-tags.js';
 export type { FragmentContent } from './fragment-html.js';
 export { defineFragment, refreshFragments, type DefineFragmentOptions, type FragmentRenderer } from './fragment-element.js';
+export { requestWorkerSnapshot } from './worker-snapshot.js';
+export type { WorkerSnapshot } from '../core/protocol.js';

@@ -3,10 +3,13 @@
  * `cacheRoutes` call (during the worker script's first evaluation, as the platform
  * requires): claim the pages on activation, so `register()` resolves on first load; take
  * over from the active worker when a page asks (`onUpdate(...).activate()`); and apply
- * invalidations posted by pages, answering once the worker's stores are clean.
+ * invalidations posted by pages, answering once the worker's stores are clean; and answer
+ * the devtools panel's requests for a snapshot.
  */
 import { invalidationBus } from '../caches.js';
-import { parseMessage } from '../core/protocol.js';
+import { message, parseMessage } from '../core/protocol.js';
+import { reportError } from '../core/report.js';
+import { workerSnapshot } from './devtools-snapshot.js';
 import { forgetLearntHeaders } from './request-key.js';
 
 declare const self: ServiceWorkerGlobalScope;
@@ -30,6 +33,14 @@ export function setUpWorker(): void {
     if (msg?.type === 'invalidate') {
       const port = event.ports[0];
       event.waitUntil(bus.receive(msg, port ? (answer) => port.postMessage(answer) : undefined));
+    }
+    if (msg?.type === 'devtools-request' && event.ports[0]) {
+      const port = event.ports[0];
+      event.waitUntil(
+        workerSnapshot()
+          .then((snapshot) => port.postMessage(message({ type: 'devtools-snapshot', id: msg.id, snapshot })))
+          .catch((error: unknown) => reportError(error, 'answering the devtools panel')),
+      );
     }
   });
 }
