@@ -54,7 +54,7 @@ export async function startOrigin(options) {
  * What one origin answers, for a path already stripped of any mount prefix.
  * @param {{ root: string, worker?: string, bodies: Record<string, Buffer> }} options
  */
-export function originHandler({ root, worker, bodies }) {
+function originHandler({ root, worker, bodies }) {
   const hits = Object.fromEntries(Object.keys(bodies).map((path) => [path, 0]));
 
   async function serve(req, res, pathname) {

@@ -3,6 +3,7 @@
  * `caches.match`, else fetches and puts (what a tutorial's cache-first worker does).
  */
 declare const self: ServiceWorkerGlobalScope;
+export {}; // a module, so `self` above is this file's, not a redeclared global
 
 const CACHE = 'bench-minimal';
 

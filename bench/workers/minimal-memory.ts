@@ -4,6 +4,7 @@
  * count would then catch the miss).
  */
 declare const self: ServiceWorkerGlobalScope;
+export {}; // a module, so `self` above is this file's, not a redeclared global
 
 interface Kept {
   body: ArrayBuffer;

@@ -10,7 +10,8 @@ export interface ResponseRecord {
   status: number;
   statusText: string;
   headers: [string, string][];
-  body: ArrayBuffer;
+  /** A Blob: IndexedDB keeps large ones as files and hands back a handle, no copy into the worker. */
+  body: Blob | ArrayBuffer;
   storedAt: number;
 }
 
@@ -31,7 +32,7 @@ export async function toStorable(response: Response, storedAt: number, native: b
     status: response.status,
     statusText: response.statusText,
     headers: [...headers],
-    body: await response.arrayBuffer(),
+    body: await response.blob(),
     storedAt,
   };
 }
@@ -50,10 +51,11 @@ export interface RestoredResponse {
 export function fromStorable(value: unknown, method = 'GET'): RestoredResponse | undefined {
   const bodyless = method === 'HEAD';
   if (value instanceof Response) {
+    // The backend hands out a fresh Response with mutable headers: edit it in place rather
+    // than build another (a second copy pumps the whole body through one more stream).
     const storedAt = Number(value.headers.get(STORED_AT));
-    const headers = new Headers(value.headers);
-    headers.delete(STORED_AT);
-    const response = new Response(bodyless ? null : value.body, { status: value.status, statusText: value.statusText, headers });
+    value.headers.delete(STORED_AT);
+    const response = bodyless ? new Response(null, { status: value.status, statusText: value.statusText, headers: value.headers }) : value;
     return { response, storedAt: Number.isFinite(storedAt) ? storedAt : Date.now() };
   }
   if (!isRecord(value)) return undefined;
@@ -75,7 +77,7 @@ function isRecord(value: unknown): value is ResponseRecord {
     typeof v.statusText === 'string' &&
     Array.isArray(v.headers) &&
     v.headers.every((h) => Array.isArray(h) && h.length === 2 && typeof h[0] === 'string' && typeof h[1] === 'string') &&
-    v.body instanceof ArrayBuffer &&
+    (v.body instanceof ArrayBuffer || (typeof Blob !== 'undefined' && v.body instanceof Blob)) &&
     typeof v.storedAt === 'number'
   );
 }

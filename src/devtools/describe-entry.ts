@@ -1,0 +1,76 @@
+/**
+ * Turns a stored entry's facts into what the panel shows: the URL and route of a worker
+ * entry (from Cachette's internal tags, which are then hidden), the caller's key and the
+ * version of a `prefix:version:key` stored key.
+ */
+import type { PanelEntry } from './panel-data.js';
+
+/** The facts of a stored entry (a `CacheSnapshot` entry, maybe from the worker). */
+export interface EntryFacts {
+  key: string;
+  size: number;
+  expires: number;
+  tags: string[];
+}
+
+/** What the entry's alias uses to build stored keys. */
+export interface KeyShape {
+  keyPrefix: string;
+  version: number;
+}
+
+// The worker's internal tags and keys (src/sw/route-table.ts, src/sw/request-key.ts).
+const URL_TAG = 'cachette:url:';
+const ROUTE_TAG = 'cachette:route:';
+const VARY_KEY = 'cachette.sw.headers.';
+const GENERIC_KEY = /^([^:]*):(-?\d+):([\s\S]*)$/;
+
+/**
+ * The panel's view of one entry of an alias with `shape`; `routeName` turns a route id
+ * into its pattern.
+ * @example describeEntry({ key: ':1:greeting', size: 10, expires: Infinity, tags: [] }, { keyPrefix: '', version: 1 })
+ * // { label: 'greeting', callerKey: 'greeting', version: 1, expires: null, kind: 'value', ... }
+ */
+export function describeEntry(facts: EntryFacts, shape: KeyShape, routeName: (id: string) => string = (id) => id): PanelEntry {
+  const tags: string[] = [];
+  let url: string | undefined;
+  let route: string | undefined;
+  for (const tag of Array.isArray(facts.tags) ? facts.tags : []) {
+    if (typeof tag !== 'string') continue;
+    if (tag.startsWith(URL_TAG)) url ??= tag.slice(URL_TAG.length);
+    else if (tag.startsWith(ROUTE_TAG)) route ??= routeName(tag.slice(ROUTE_TAG.length));
+    else tags.push(tag);
+  }
+  const key = String(facts.key);
+  const parsed = parseStoredKey(key, shape);
+  const kind: PanelEntry['kind'] = url === undefined ? 'value' : parsed.rest.startsWith(VARY_KEY) ? 'vary' : 'response';
+  const entry: PanelEntry = {
+    key,
+    label: url ?? parsed.rest,
+    kind,
+    size: Number(facts.size) || 0,
+    expires: typeof facts.expires === 'number' && Number.isFinite(facts.expires) ? facts.expires : null,
+    tags,
+  };
+  if (url !== undefined) entry.url = url;
+  if (route !== undefined) entry.route = route;
+  if (parsed.version !== undefined) entry.version = parsed.version;
+  if (parsed.own) entry.callerKey = parsed.rest;
+  return entry;
+}
+
+/** The version and the rest of a `prefix:version:key` stored key; `own` when prefix and version are the alias's. */
+function parseStoredKey(key: string, shape: KeyShape): { rest: string; version?: number; own: boolean } {
+  const head = `${shape.keyPrefix}:`;
+  if (key.startsWith(head)) {
+    const m = /^(-?\d+):/.exec(key.slice(head.length));
+    if (m?.[1] !== undefined) {
+      const version = Number(m[1]);
+      return { rest: key.slice(head.length + m[0].length), version, own: version === shape.version };
+    }
+  }
+  // Another alias's entry in a shared location, or a keyFunction of the same shape.
+  const m = GENERIC_KEY.exec(key);
+  if (m?.[2] !== undefined && m[3] !== undefined) return { rest: m[3], version: Number(m[2]), own: false };
+  return { rest: key, own: false };
+}
