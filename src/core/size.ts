@@ -21,7 +21,16 @@ export function estimateSize(value: unknown): number {
     return Number(value.headers.get('content-length')) || 0;
   }
   try {
-    return (JSON.stringify(value)?.length ?? 0) * 2;
+    // Binary parts inside an object (a stored response's body, say) count by their bytes.
+    let binary = 0;
+    const text = JSON.stringify(value, (_key, part: unknown) => {
+      if (part instanceof ArrayBuffer || ArrayBuffer.isView(part) || (typeof Blob !== 'undefined' && part instanceof Blob)) {
+        binary += part instanceof Blob ? part.size : part.byteLength;
+        return null;
+      }
+      return part;
+    });
+    return (text?.length ?? 0) * 2 + binary;
   } catch {
     // cycles or bigints inside: the size is only informative
     return 0;

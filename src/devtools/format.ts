@@ -72,6 +72,26 @@ export function formatClock(time: number): string {
   return Number.isNaN(d.getTime()) ? '' : `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
+/**
+ * A same-origin URL as its path (what route patterns match), else the URL in full.
+ * @example relativeUrl('https://app.test/api/x', 'https://app.test') // '/api/x'
+ */
+export function relativeUrl(url: string, origin: string): string {
+  return origin && url.startsWith(`${origin}/`) ? url.slice(origin.length) : url;
+}
+
+/**
+ * The origin of `url`, or `''` when it is missing or not a URL.
+ * @example originOf('https://app.test/sw.js') // 'https://app.test'
+ */
+export function originOf(url: string | undefined): string {
+  try {
+    return url ? new URL(url).origin : '';
+  } catch {
+    return '';
+  }
+}
+
 function pad(n: number): string {
   return String(n).padStart(2, '0');
 }

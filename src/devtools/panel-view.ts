@@ -5,9 +5,11 @@
  * bundle renders with it too. Buttons build `PanelAction`s; the host runs them.
  */
 import { fragment, h, type Child } from './dom.js';
-import { formatBytes, formatClock, formatDuration, formatRatio, formatTimeLeft, formatTtl } from './format.js';
+import { compareEntries, matchesFilter, type SortKey } from './entry-order.js';
+import { formatBytes, formatClock, formatDuration, formatRatio, formatTimeLeft, originOf, relativeUrl } from './format.js';
 import type { PanelAction } from './panel-action.js';
 import type { PanelCache, PanelData, PanelEntry } from './panel-data.js';
+import { workerSection } from './worker-section.js';
 
 /** What the view needs from its host. */
 export interface PanelViewOptions {
@@ -27,8 +29,6 @@ export interface PanelView {
   /** Refreshes the countdowns from the clock, without new data. */
   tick(): void;
 }
-
-type SortKey = 'key' | 'size' | 'ttl';
 
 /** Rows rendered per table; the filter narrows the rest. */
 const MAX_ROWS = 200;
@@ -228,8 +228,8 @@ export function createPanelView(doc: Document, options: PanelViewOptions): Panel
     const responses = new Set(cache.entries.filter((e) => e.kind === 'response').map((e) => e.url));
     const varySize = new Map<string | undefined, number>();
     for (const e of cache.entries) if (e.kind === 'vary' && responses.has(e.url)) varySize.set(e.url, e.size);
-    const entries = cache.entries.filter((e) => !(e.kind === 'vary' && responses.has(e.url)) && matches(e, filter));
-    const sorted = entries.sort(compare(sort));
+    const entries = cache.entries.filter((e) => !(e.kind === 'vary' && responses.has(e.url)) && matchesFilter(e, filter));
+    const sorted = entries.sort(compareEntries(sort));
     const shown = sorted.slice(0, MAX_ROWS);
     const empty = entries.length === 0 ? (filter ? `No entry matches “${filter}”.` : cache.error ? 'The store could not be read.' : 'No entries.') : null;
     return h(
@@ -251,7 +251,7 @@ export function createPanelView(doc: Document, options: PanelViewOptions): Panel
   }
 
   function row(cache: PanelCache, e: PanelEntry, origin: string, extraSize: number): HTMLElement {
-    const shown = e.url !== undefined ? relative(e.url, origin) : e.label;
+    const shown = e.url !== undefined ? relativeUrl(e.url, origin) : e.label;
     const label = e.kind === 'vary' ? `${shown} (Vary)` : shown;
     const notes = [e.route && `via ${e.route}`, e.kind === 'vary' && 'learnt Vary headers only'].filter(Boolean).join(' · ');
     const action: PanelAction = { type: 'delete', cache: cache.alias, side: cache.side, key: e.key };

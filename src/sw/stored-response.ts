@@ -26,7 +26,10 @@ export async function toStorable(response: Response, storedAt: number, native: b
   const headers = new Headers(response.headers);
   if (native) {
     headers.set(STORED_AT, String(storedAt));
-    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+    // Read whole (this runs after the page has its response): the stored copy then knows its size.
+    const body = await response.blob();
+    headers.set('content-length', String(body.size));
+    return new Response(body, { status: response.status, statusText: response.statusText, headers });
   }
   return {
     status: response.status,

@@ -29,3 +29,14 @@ describe('stored responses', () => {
     }
   });
 });
+
+describe('stored response sizes', () => {
+  it('count the body bytes, for records and for native responses', async () => {
+    const { estimateSize } = await import('../../src/core/size.js');
+    const body = 'x'.repeat(5000);
+    const record = await toStorable(new Response(body), 1, false);
+    expect(estimateSize(record)).toBeGreaterThanOrEqual(5000);
+    const native = await toStorable(new Response(body), 1, true);
+    expect(estimateSize(native)).toBe(5000);
+  });
+});

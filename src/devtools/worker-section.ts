@@ -1,0 +1,56 @@
+/**
+ * The panel's worker section: the worker's state (controlling, silent, none) and its route
+ * TTL table with hits, misses and stores per route.
+ */
+import { h, type Child } from './dom.js';
+import { formatTtl, originOf, relativeUrl } from './format.js';
+import type { PanelWorker } from './panel-data.js';
+
+/**
+ * The worker's part of the panel: whether one controls the page, and its route table with
+ * each route's counters.
+ * @example body.append(fragment(document, workerSection(document, data.worker)));
+ */
+export function workerSection(doc: Document, w: PanelWorker): Child[] {
+  const origin = originOf(w.scope);
+  if (w.state === 'none') return [h(doc, 'div', { class: 'state' }, h(doc, 'span', { class: 'dot none' }), 'No worker controls this page.')];
+  if (w.state === 'silent') {
+    return [h(doc, 'div', { class: 'state' }, h(doc, 'span', { class: 'dot none' }), `A worker controls this page${w.scriptURL ? ` (${w.scriptURL})` : ''} but did not answer: does it run cachette/sw?`)];
+  }
+  return [
+    h(doc, 'div', { class: 'state' }, h(doc, 'span', { class: 'dot ok' }), 'Controls this page · ', h(doc, 'span', { class: 'key', title: w.scriptURL ?? '' }, relativeUrl(w.scriptURL ?? '', origin)), ` · scope ${relativeUrl(w.scope ?? '', origin)}`),
+    w.routes.length === 0
+      ? h(doc, 'p', { class: 'empty' }, 'No routes declared.')
+      : h(
+          doc,
+          'div',
+          { class: 'routes' },
+          h(
+            doc,
+            'table',
+            { 'aria-label': 'Worker routes' },
+            h(doc, 'colgroup', null, h(doc, 'col', null), h(doc, 'col', { style: 'width:54px' }), h(doc, 'col', { style: 'width:96px' }), h(doc, 'col', { style: 'width:22%' }), h(doc, 'col', { style: 'width:48px' }), h(doc, 'col', { style: 'width:52px' }), h(doc, 'col', { style: 'width:52px' })),
+            h(doc, 'thead', null, h(doc, 'tr', null, ['Pattern', 'Kind', 'TTL', 'Cache', 'Hits', 'Misses', 'Stored'].map((t, i) => h(doc, 'th', { class: i === 2 || i > 3 ? 'num' : null }, t)))),
+            h(
+              doc,
+              'tbody',
+              null,
+              w.routes.map((r) =>
+                h(
+                  doc,
+                  'tr',
+                  null,
+                  h(doc, 'td', null, h(doc, 'div', { class: 'key', title: r.id }, r.match)),
+                  h(doc, 'td', null, r.kind),
+                  h(doc, 'td', { class: 'num' }, formatTtl(r.ttl)),
+                  h(doc, 'td', { class: 'key' }, r.cache),
+                  h(doc, 'td', { class: 'num' }, r.hits),
+                  h(doc, 'td', { class: 'num' }, r.misses),
+                  h(doc, 'td', { class: 'num' }, r.stored),
+                ),
+              ),
+            ),
+          ),
+        ),
+  ];
+}
