@@ -10,10 +10,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DRIVERS } from './lib/browser.mjs';
 import * as fetchHit from './fetch-hit.mjs';
+import * as fragments from './fragments.mjs';
 import * as getLatency from './get-latency.mjs';
+import * as invalidation from './invalidation.mjs';
 
 /** Every benchmark: a module exporting `name`, `description`, `run(options)` and optionally `defaultDriver`. */
-const BENCHMARKS = [getLatency, fetchHit];
+const BENCHMARKS = [getLatency, fetchHit, invalidation, fragments];
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 

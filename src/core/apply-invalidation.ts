@@ -13,16 +13,20 @@ import type { Store } from './store.js';
 export const URL_TAG_PREFIX = 'cachette:url:';
 
 /**
- * Applies `target` to `caches` (only to realm-local stores unless `shared`).
+ * Applies `target` to `caches` (only to realm-local stores unless `shared`; never to the
+ * stores named in `skip`).
  * @example await applyInvalidation([getCache()], { keys: ['a'] }, { shared: true, now: Date.now() });
  */
 export async function applyInvalidation(
   caches: readonly Cache[],
   target: InvalidateTarget,
-  { shared, now }: { shared: boolean; now: number },
+  { shared, now, skip }: { shared: boolean; now: number; skip?: ReadonlySet<string> },
 ): Promise<void> {
   const inScope = caches.filter(
-    (c) => (target.cache === undefined || c.alias === target.cache) && (shared || c.store.capabilities.sharing === 'realm'),
+    (c) =>
+      (target.cache === undefined || c.alias === target.cache) &&
+      (shared || c.store.capabilities.sharing === 'realm') &&
+      !skip?.has(storeId(c.store)),
   );
   const stores = [...new Set(inScope.map((c) => c.store))];
   if (target.all) {
@@ -56,6 +60,14 @@ export async function applyInvalidation(
     for (const s of stores) work.push(deleteWhere(s, now, (_key, tags) => matches(tags)));
   }
   await Promise.all(work);
+}
+
+/**
+ * Names a store across contexts: the sender lists the shared stores it already cleaned, so
+ * the worker does not clean them twice.
+ */
+export function storeId(store: Store): string {
+  return `${store.backend}:${store.location}`;
 }
 
 async function deleteWhere(store: Store, now: number, predicate: (key: string, tags: string[]) => boolean): Promise<void> {

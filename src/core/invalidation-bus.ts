@@ -7,7 +7,7 @@
  * `onInvalidate` listeners once per invalidation, whichever way it heard of it.
  */
 import { reportError } from './report.js';
-import { applyInvalidation } from './apply-invalidation.js';
+import { applyInvalidation, storeId } from './apply-invalidation.js';
 import type { Cache } from './cache.js';
 import { checkTarget, type InvalidateTarget } from './invalidate-target.js';
 import { CHANNEL_NAME, message, parseMessage, type Envelope, type InvalidatedMessage } from './protocol.js';
@@ -65,12 +65,15 @@ export class InvalidationBus {
     if (typeof target === 'string') throw new TypeError(`cachette: ${target}`);
     this.listen();
     const id = newId();
-    const done = applyInvalidation(this.#host.caches(), target, { shared: true, now: this.#host.now() });
+    const caches = this.#host.caches();
+    const done = applyInvalidation(caches, target, { shared: true, now: this.#host.now() });
     this.#remember(id, done.catch(() => {}));
     await done;
     this.#notify(target);
-    this.#channel?.postMessage(message({ type: 'invalidate', id, target }));
-    await tellWorker(message({ type: 'invalidate', id, target }));
+    const applied = [...new Set(caches.filter((c) => c.store.capabilities.sharing === 'origin').map((c) => storeId(c.store)))];
+    const envelope = message({ type: 'invalidate', id, target, applied });
+    this.#channel?.postMessage(envelope);
+    await tellWorker(envelope);
   }
 
   /** Subscribes to every invalidation; returns the unsubscribe function. */
@@ -93,7 +96,7 @@ export class InvalidationBus {
     let done = this.#recent.get(msg.id);
     if (!done) {
       const shared = isServiceWorker();
-      done = applyInvalidation(this.#host.caches(), msg.target, { shared, now: this.#host.now() })
+      done = applyInvalidation(this.#host.caches(), msg.target, { shared, now: this.#host.now(), skip: new Set(msg.applied) })
         .catch((error: unknown) => reportError(error, 'applying an invalidation from another context'))
         .then(() => this.#notify(msg.target));
       this.#remember(msg.id, done);

@@ -24,6 +24,8 @@ export interface InvalidateMessage {
   /** Unique per invalidation: a context that hears it twice (channel and postMessage) acts once. */
   id: string;
   target: InvalidateTarget;
+  /** The shared stores (`backend:location`) the sender already cleaned. */
+  applied: string[];
 }
 
 /** The worker's answer to an `invalidate` posted to it: its stores are done. */
@@ -86,7 +88,9 @@ export function parseMessage(data: unknown): Envelope | undefined {
         if (!isId(d.id)) return undefined;
         const target = checkTarget(d.target);
         if (typeof target === 'string') return undefined;
-        return { type: 'invalidate', id: d.id, target, cachette: PROTOCOL_VERSION };
+        const applied = d.applied === undefined ? [] : d.applied;
+        if (!Array.isArray(applied) || applied.length > 100 || !applied.every((a) => typeof a === 'string' && a.length <= 1024)) return undefined;
+        return { type: 'invalidate', id: d.id, target, applied: [...(applied as string[])], cachette: PROTOCOL_VERSION };
       }
       case 'invalidated':
         return isId(d.id) ? { type: 'invalidated', id: d.id, cachette: PROTOCOL_VERSION } : undefined;

@@ -218,8 +218,9 @@ describe('the devtools panel in Chromium', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it.runIf(process.env.CACHETTE_SCREENSHOTS)('screenshots: light and dark', async () => {
-    await mkdir(join(root, 'docs'), { recursive: true });
+  it('renders both themes with realistic data (CACHETTE_SCREENSHOTS=1 keeps the pictures in docs/)', async () => {
+    const outDir = process.env.CACHETTE_SCREENSHOTS ? join(root, 'docs') : await mkdtemp(join(tmpdir(), 'cachette-shots-'));
+    await mkdir(outDir, { recursive: true });
     const shot = await openApp();
     await shot.setViewportSize({ width: 1100, height: 760 });
     await run(shot, `
@@ -241,8 +242,14 @@ describe('the devtools panel in Chromium', () => {
       await shot.waitForTimeout(300);
       // Light shows the caches from the top; dark, scrolled down, the worker's entries and route table.
       if (theme === 'dark') await shot.locator('cachette-devtools .body').evaluate((el) => el.scrollTo(0, el.scrollHeight));
-      await shot.screenshot({ path: join(root, `docs/devtools-${theme}.png`) });
+      const background = await shot.locator('cachette-devtools .panel').evaluate((el) => getComputedStyle(el).backgroundColor);
+      const [r = 0, g = 0, b = 0] = (background.match(/\d+/g) ?? []).map(Number);
+      // The theme is applied: a light panel is light, a dark one dark.
+      expect((r + g + b) / 3 > 128, `${theme}: ${background}`).toBe(theme === 'light');
+      const png = await shot.screenshot({ path: join(outDir, `devtools-${theme}.png`) });
+      expect(png.length).toBeGreaterThan(10_000);
     }
     await shot.close();
+    if (!process.env.CACHETTE_SCREENSHOTS) await rm(outDir, { recursive: true, force: true });
   });
 });

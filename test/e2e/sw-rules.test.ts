@@ -75,6 +75,15 @@ describe.each(['idb', 'cache-storage'] as const)('the worker’s rules with the 
       window.cachette = m;
       m.defineCaches({ default: { backend: '${backend}', location: 'e2e' }, pages: { backend: '${backend}', location: 'e2e-pages' } });
     })`);
+    // The library's own files went through the worker's per-site cache: let those stores
+    // finish, so each test's wait (below) sees only its own request settle.
+    let last = -1;
+    for (let i = 0; i < 50; i += 1) {
+      const now = settledCount(await stats());
+      if (now === last) break;
+      last = now;
+      await new Promise((r) => setTimeout(r, 100));
+    }
   });
   afterAll(async () => {
     await browser?.close();
