@@ -8,6 +8,7 @@
  */
 import type { FetchResult } from './fetch-hit-frame.js';
 import { assertIsolated, numberParam, runAndReport, timerResolution } from './lib/harness.js';
+import { shuffle, mulberry32 } from './lib/random.js';
 
 interface VariantSetup {
   id: string;
@@ -216,21 +217,4 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function shuffle<T>(items: T[], random: () => number): void {
-  for (let i = items.length - 1; i > 0; i -= 1) {
-    const j = Math.floor(random() * (i + 1));
-    [items[i], items[j]] = [items[j]!, items[i]!];
-  }
-}
 
-/** A small seeded PRNG (as the harness's), so a run's orders can be reproduced. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

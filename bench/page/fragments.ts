@@ -11,6 +11,7 @@ import { defineCaches, getCache, makeFragmentKey } from '../../src/index.js';
 import { cacheFragment } from '../../src/page/index.js';
 import { parseFragment } from '../../src/page/fragment-html.js';
 import { assertIsolated, numberParam, runAndReport, timerResolution } from './lib/harness.js';
+import { shuffle, mulberry32 } from './lib/random.js';
 
 const ROWS = 200;
 const TAGS = ['cache', 'browser', 'django'];
@@ -168,21 +169,4 @@ function countElements(html: string): number {
   return template.content.querySelectorAll('*').length;
 }
 
-function shuffle<T>(items: T[], random: () => number): void {
-  for (let i = items.length - 1; i > 0; i -= 1) {
-    const j = Math.floor(random() * (i + 1));
-    [items[i], items[j]] = [items[j]!, items[i]!];
-  }
-}
 
-/** The harness's seeded PRNG (not exported there), so a run's orders can be reproduced. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

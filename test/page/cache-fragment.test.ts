@@ -268,3 +268,24 @@ describe('cacheFragment', () => {
     await expect(cacheFragment('hit', 'x' as never, render)).rejects.toThrow(TypeError);
   });
 });
+
+describe('restoring fragments in any context', () => {
+  beforeEach(() => {
+    defineCaches({ default: { backend: 'memory', location: `frag-ctx-${Math.random()}` }, other: { backend: 'memory', location: 'frag-ctx-other' } });
+  });
+
+  it('restores table rows (parsed as a <template> would) and plain markup alike', async () => {
+    const rows = '<tr><td>1</td><td>Ada</td></tr><tr><td>2</td><td>Grace</td></tr>';
+    await cacheFragment('rows', 60, () => rows);
+    const restored = await cacheFragment('rows', 60, () => 'never rendered');
+    const tbody = document.createElement('tbody');
+    tbody.append(restored);
+    expect(tbody.querySelectorAll('tr')).toHaveLength(2);
+    expect(tbody.querySelectorAll('td')[3]?.textContent).toBe('Grace');
+
+    await cacheFragment('list', 60, () => '<li class="a">x</li><li>y</li>');
+    const list = await cacheFragment('list', 60, () => 'never rendered');
+    expect([...list.childNodes].map((n) => (n as Element).outerHTML)).toEqual(['<li class="a">x</li>', '<li>y</li>']);
+    expect(list.firstChild?.ownerDocument).toBe(document);
+  });
+});

@@ -3,6 +3,7 @@
  * the interleaved timing loop and the report back to the runner (POST /__report, so it
  * works whichever driver loaded the page).
  */
+import { mulberry32, shuffle } from './random.js';
 
 /** One thing to time: `run` does one operation and resolves to what it read. */
 export interface Variant {
@@ -131,21 +132,4 @@ export async function runAndReport(body: () => Promise<unknown>): Promise<void> 
   await report(payload);
 }
 
-function shuffle<T>(items: T[], random: () => number): void {
-  for (let i = items.length - 1; i > 0; i -= 1) {
-    const j = Math.floor(random() * (i + 1));
-    [items[i], items[j]] = [items[j]!, items[i]!];
-  }
-}
 
-/** A small seeded PRNG, so a run's orders can be reproduced. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
