@@ -2,7 +2,7 @@
 // three tags per row) rendered with createElement, against `cacheFragment('list', 500,
 // render)` restoring it from the `memory`, `idb` and `cache-storage` backends, a miss
 // (render + store in idb), and parsing the stored HTML alone (the floor of a restore: with
-// Cachette's `<template>`, and with an inert document's `<div>` for comparison). Each
+// Cachette's parseFragment, and with an inert document's `<div>` for comparison). Each
 // sample: get the fragment, append it to a container, force one layout. The page
 // (bench/page/fragments.ts) times; this file builds, serves, opens and summarizes.
 //
@@ -23,7 +23,7 @@ export const defaultDriver = 'bare';
 /** Variants in report order. */
 const VARIANTS = [
   { id: 'plain', label: 'plain render (createElement + append), no cache' },
-  { id: 'parse', label: 'parse the stored HTML only (`<template>` innerHTML, what a restore does after its read), no cache' },
+  { id: 'parse', label: 'parse the stored HTML only (Cachette's parseFragment, what a restore does after its read), no cache' },
   { id: 'parse-inert-div', label: "parse the same HTML with a `<div>`'s innerHTML in an inert document (`createHTMLDocument`), not what Cachette does" },
   { id: 'memory', label: '`cacheFragment` hit, `memory`' },
   { id: 'idb', label: '`cacheFragment` hit, `idb`' },
@@ -106,7 +106,7 @@ function summarizeReport(result, environment) {
     'get only: idb hit / plain render (median)': relGet('idb', 'plain'),
     'get only: cache-storage hit / plain render (median)': relGet('cache-storage', 'plain'),
     'get only: miss (idb) / plain render (median)': relGet('miss-idb', 'plain'),
-    'get only: template parse / inert-document div parse (median)': relGet('parse', 'parse-inert-div'),
+    'get only: Cachette parseFragment / inert-document div parse (median)': relGet('parse', 'parse-inert-div'),
   };
   const ratioTable = markdownTable(['ratio', 'value'], Object.entries(ratios).map(([k, v]) => [k, times(v)]));
   const resolutionUs = result.timerResolutionMs * 1000;

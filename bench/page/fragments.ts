@@ -2,7 +2,7 @@
  * Fragment restore vs re-render: a 200-row article list, rendered with createElement (no
  * cache) against `cacheFragment('list', 500, render)` restoring it from each backend, a
  * `cacheFragment` miss (render + store), and parsing the stored HTML alone (the floor of a
- * restore, no storage), as Cachette does (`<template>`) and in an inert document's `<div>`. Each sample times getting the fragment, appending it to a container
+ * restore, no storage), as Cachette's parseFragment does and in an inert document's `<div>`. Each sample times getting the fragment, appending it to a container
  * and one forced layout (`offsetHeight`); checking, removing it and the layout after the
  * removal are untimed. Interleaved, shuffled rounds; the runner (bench/fragments.mjs)
  * summarizes.
