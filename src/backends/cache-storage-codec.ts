@@ -10,7 +10,7 @@
 import { UnstorableValueError } from '../core/errors.js';
 
 /** How a stored body is read back: one tag per kind of value the backend accepts. */
-export type BodyType = 'json' | 'text' | 'undefined' | 'arraybuffer' | 'uint8array' | 'blob' | 'response';
+export type BodyType = 'json' | 'text' | 'undefined' | 'arraybuffer' | 'uint8array' | 'blob' | 'response' | 'opaque';
 
 /** The entry's facts as its stored response carries them. */
 export interface StoredMeta {
@@ -31,6 +31,8 @@ export interface EncodedValue {
   readonly statusText: string;
   /** The headers the value itself carries (a `Response`'s, or a Blob's content type). */
   readonly headers: ReadonlyArray<readonly [string, string]>;
+  /** For an opaque response: a fresh copy of it, stored as is (its headers cannot change). */
+  readonly opaque?: () => Response;
 }
 
 /** Every header this backend owns starts with this; a stored `Response` value never shows them. */
@@ -43,7 +45,7 @@ export const ACCEPTED =
 
 /** A fixed fake origin: the URLs only name entries, so they must parse the same in any realm. */
 const ORIGIN = 'https://cachette.invalid/';
-const BODY_TYPES: ReadonlySet<string> = new Set<BodyType>(['json', 'text', 'undefined', 'arraybuffer', 'uint8array', 'blob', 'response']);
+const BODY_TYPES: ReadonlySet<string> = new Set<BodyType>(['json', 'text', 'undefined', 'arraybuffer', 'uint8array', 'blob', 'response', 'opaque']);
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /** Statuses whose responses must have a null body (the fetch spec's "null body status"). */
 const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([101, 103, 204, 205, 304]);
@@ -105,6 +107,30 @@ export function storedResponse(encoded: EncodedValue, meta: StoredMeta): Respons
 }
 
 /**
+ * The request and response to `cache.put` for an entry. An opaque response's headers are
+ * hidden and immutable, so its facts ride on the stored request's headers instead (read
+ * back through `cache.keys(url)`).
+ * @example await cache.put(...storedEntry(entryUrl(meta.key), encodeValue(meta.key, 1), meta))
+ */
+export function storedEntry(url: string, encoded: EncodedValue, meta: StoredMeta): [RequestInfo, Response] {
+  if (encoded.opaque) {
+    const headers = new Headers();
+    setMeta(headers, meta);
+    return [new Request(url, { headers }), encoded.opaque()];
+  }
+  return [url, storedResponse(encoded, meta)];
+}
+
+/**
+ * The entry to put again under other facts (a new expiry, a new key), body kept.
+ * @example await cache.put(...(await restampEntry(url, hit.response, { ...meta, expires })))
+ */
+export async function restampEntry(url: string, stored: Response, meta: StoredMeta): Promise<[RequestInfo, Response]> {
+  if (stored.type === 'opaque') return storedEntry(url, { type: 'opaque', status: 0, statusText: '', headers: [], body: () => null, opaque: () => stored }, meta);
+  return [url, await restamp(stored, meta)];
+}
+
+/**
  * The same stored response with other facts (a new expiry, a new key); the body is kept as is.
  * @example await cache.put(url, await restamp(hit, { ...meta, expires: Infinity }))
  */
@@ -123,7 +149,15 @@ export async function restamp(stored: Response, meta: StoredMeta): Promise<Respo
  * @example readMeta(storedResponse(encodeValue(':1:a', 1), meta))?.expires
  */
 export function readMeta(response: Response): StoredMeta | undefined {
-  const h = response.headers;
+  return readMetaHeaders(response.headers);
+}
+
+/**
+ * The facts in a set of headers (a stored response's, or for an opaque response its stored
+ * request's), or `undefined` when they are not a valid set of ours.
+ * @example readMetaHeaders((await cache.keys(url))[0].headers)
+ */
+export function readMetaHeaders(h: Headers): StoredMeta | undefined {
   const key = parseJson(h.get(`${META_PREFIX}key`));
   const tags = parseJson(h.get(`${META_PREFIX}tags`));
   const rawExpires = h.get(`${META_PREFIX}expires`);
@@ -145,6 +179,9 @@ export async function decodeValue(stored: Response, type: BodyType): Promise<unk
   switch (type) {
     case 'undefined':
       return undefined;
+    case 'opaque':
+      // Each match hands out a fresh opaque response; there is nothing to rebuild (or that could be).
+      return stored;
     case 'text':
       return stored.text();
     case 'json':
@@ -173,6 +210,10 @@ function encodeResponse(storedKey: string, value: Response): EncodedValue {
   const reject = (reason: string): never => {
     throw new UnstorableValueError(storedKey, `${reason}; ${ACCEPTED}`);
   };
+  if (value.type === 'opaque') {
+    const copy = value.clone();
+    return { type: 'opaque', body: () => null, status: 0, statusText: '', headers: [], opaque: () => copy.clone() };
+  }
   if (value.bodyUsed) reject('a Response whose body was already read');
   if (value.body?.locked) reject('a Response whose body is being read');
   // Opaque and error responses have status 0 and cannot be rebuilt with our headers.

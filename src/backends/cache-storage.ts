@@ -27,8 +27,9 @@ import {
   encodeValue,
   entryUrl,
   readMeta,
-  restamp,
-  storedResponse,
+  readMetaHeaders,
+  restampEntry,
+  storedEntry,
   type EncodedValue,
   type StoredMeta,
 } from './cache-storage-codec.js';
@@ -153,7 +154,7 @@ class CacheStorageStore implements Store {
         const hit = await this.#read(key, now);
         if (!hit) return false;
         // The stored use stamp is kept: a touch is not a use (as in the memory backend).
-        await cache.put(entryUrl(key), await restamp(hit.response, { ...hit.meta, expires }));
+        await cache.put(...(await restampEntry(entryUrl(key), hit.response, { ...hit.meta, expires })));
         return true;
       }),
     );
@@ -175,9 +176,9 @@ class CacheStorageStore implements Store {
         used: this.#stamps.next(now),
         type: encoded.type,
       };
-      await this.#withCache((cache) => cache.put(entryUrl(key), storedResponse(encoded, meta)));
+      await this.#withCache((cache) => cache.put(...storedEntry(entryUrl(key), encoded, meta)));
       this.#pendingUses.delete(key);
-      return toEntry(meta, await decodeValue(storedResponse(encoded, meta), meta.type));
+      return toEntry(meta, await decodeValue(storedEntry(entryUrl(key), encoded, meta)[1], meta.type));
     });
   }
 
@@ -188,7 +189,7 @@ class CacheStorageStore implements Store {
         if (!hit) return false;
         // A fresh stamp: the memory backend puts a moved entry at the recently-used end.
         const meta = { ...hit.meta, key: to, used: this.#stamps.next(now) };
-        await cache.put(entryUrl(to), await restamp(hit.response, meta));
+        await cache.put(...(await restampEntry(entryUrl(to), hit.response, meta)));
         if (to !== from) await cache.delete(entryUrl(from));
         this.#pendingUses.delete(from);
         this.#pendingUses.delete(to);
@@ -243,9 +244,10 @@ class CacheStorageStore implements Store {
 
   /** The live stored response for `key`, headers checked and body unread; never writes. */
   async #read(key: string, now: number): Promise<Hit | undefined> {
-    const response = await cacheStorage().match(entryUrl(key), { cacheName: this.#name });
+    const url = entryUrl(key);
+    const response = await cacheStorage().match(url, { cacheName: this.#name });
     if (!response) return undefined;
-    const meta = readMeta(response);
+    const meta = response.type === 'opaque' ? await opaqueMeta(await cacheStorage().open(this.#name), url) : readMeta(response);
     // Headers that are not ours, or for another key, mean the entry is not one we can read.
     if (!meta || meta.key !== key || isExpired(meta, now)) return undefined;
     return { response, meta };
@@ -269,7 +271,7 @@ class CacheStorageStore implements Store {
       used: this.#stamps.next(policy.now),
       type: encoded.type,
     };
-    await cache.put(url, storedResponse(encoded, meta));
+    await cache.put(...storedEntry(url, encoded, meta));
     urls.add(url);
     this.#pendingUses.delete(entry.key);
   }
@@ -340,9 +342,16 @@ function readAll(cache: Cache, urls: Iterable<string>): Promise<Listed[]> {
   return Promise.all(
     [...urls].map(async (url) => {
       const response = await cache.match(url);
-      return { url, meta: response ? readMeta(response) : undefined };
+      if (!response) return { url, meta: undefined };
+      return { url, meta: response.type === 'opaque' ? await opaqueMeta(cache, url) : readMeta(response) };
     }),
   );
+}
+
+/** An opaque entry's facts, from the headers of the request it was stored under. */
+async function opaqueMeta(cache: Cache, url: string): Promise<StoredMeta | undefined> {
+  const [request] = await cache.keys(url);
+  return request ? readMetaHeaders(request.headers) : undefined;
 }
 
 /** Whether `meta` is ours and names the key stored at `url`, as `#read` requires of a hit. */

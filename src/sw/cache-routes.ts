@@ -27,7 +27,7 @@ export interface RouteRule {
   tags?: string[];
   /** Successful mutations to matching URLs drop this route's entries. */
   invalidatedBy?: RoutePattern[];
-  /** Whether opaque cross-origin responses may be stored (not yet supported by any backend: they are served, not stored). */
+  /** Whether opaque (no-cors cross-origin) responses may be stored; they need a `cache-storage` cache. */
   opaque?: boolean;
 }
 

@@ -73,7 +73,7 @@ export async function varyHash(
   headers: readonly string[],
   cookies: CookieStoreLike | null = cookieStore() ?? null,
 ): Promise<string | undefined> {
-  if (headers.length === 0) return EMPTY_HASH;
+  if (headers.length === 0) return EMPTY_VARY_HASH;
   let text = '';
   for (const name of headers) {
     let value: string | null;
@@ -93,7 +93,8 @@ export async function varyHash(
   return md5Hex(text);
 }
 
-const EMPTY_HASH = md5Hex('');
+/** The hash of no varied values: the key of a response without Vary. */
+export const EMPTY_VARY_HASH = md5Hex('');
 
 /**
  * The cookies a request to `url` would carry. Chromium 156 rejects a `url` below the

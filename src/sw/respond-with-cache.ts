@@ -10,7 +10,7 @@ import type { Cache } from '../core/cache.js';
 import { reportError } from '../core/report.js';
 import { SESSION_TAG } from '../core/session-tags.js';
 import { isCacheableRequest, patchResponseHeaders, storeDecision, varyHeaders, type StorePolicy } from './cacheability.js';
-import { learnHeaders, learntHeaders, pageKey, varyHash } from './request-key.js';
+import { EMPTY_VARY_HASH, learnHeaders, learntHeaders, pageKey, varyHash } from './request-key.js';
 import { routeTag, URL_TAG_PREFIX } from './route-table.js';
 import { count } from './stats.js';
 import { fromStorable, toStorable } from './stored-response.js';
@@ -83,7 +83,10 @@ async function lookup(cache: Cache, policy: CachePolicy, request: Request): Prom
     reportError(new TypeError(`a corrupt entry for ${request.url}`), `reading cache '${policy.cache}'`);
     return undefined;
   }
-  restored.response.headers.set('Age', String(Math.max(0, Math.floor((Date.now() - restored.storedAt) / 1000))));
+  // An opaque response's headers are immutable (and hidden from the page anyway).
+  if (restored.response.type !== 'opaque') {
+    restored.response.headers.set('Age', String(Math.max(0, Math.floor((Date.now() - restored.storedAt) / 1000))));
+  }
   return restored.response;
 }
 
@@ -93,12 +96,7 @@ async function store(cache: Cache, policy: CachePolicy, request: Request, respon
     count(policy.routeId, policy.cache, 'notStored');
     return response;
   }
-  if (response.type === 'opaque') {
-    // The platform hides an opaque response's status and headers, and no backend can yet
-    // keep one with its expiry: served, not stored.
-    count(policy.routeId, policy.cache, 'notStored');
-    return response;
-  }
+  if (response.type === 'opaque') return storeOpaque(cache, policy, request.url, response, decision.seconds, event);
   const vary = varyHeaders(response);
   const hash = await varyHash(request, vary);
   if (hash === undefined) {
@@ -128,6 +126,33 @@ async function store(cache: Cache, policy: CachePolicy, request: Request, respon
   })();
   event?.waitUntil(work);
   return forPage;
+}
+
+/**
+ * An opaque response (a no-cors cross-origin fetch) hides its status and headers and cannot
+ * be rebuilt: only a backend that stores responses as they are (`cache-storage`) can keep
+ * one, with no Vary to learn and no headers to add.
+ */
+function storeOpaque(cache: Cache, policy: CachePolicy, url: string, response: Response, seconds: number | null, event: WaitUntil | undefined): Response {
+  if (cache.store.capabilities.nativeResponses !== true) {
+    reportError(new TypeError(`an opaque response for ${url} needs a 'cache-storage' cache; '${policy.cache}' is '${cache.options.backend}'`), `storing ${url}`);
+    count(policy.routeId, policy.cache, 'notStored');
+    return response;
+  }
+  const tags = [...policy.tags, routeTag(policy.routeId), URL_TAG_PREFIX + url];
+  const copy = response.clone();
+  const work = (async () => {
+    try {
+      await cache.set(pageKey(policy.keyPrefix, url, EMPTY_VARY_HASH), copy, seconds, { tags });
+      await learnHeaders(cache, policy.keyPrefix, url, [], seconds, tags);
+      count(policy.routeId, policy.cache, 'stored');
+    } catch (error) {
+      reportError(error, `storing ${url} in cache '${policy.cache}'`);
+      count(policy.routeId, policy.cache, 'errors');
+    }
+  })();
+  event?.waitUntil(work);
+  return response;
 }
 
 /** Tags a response gives itself, by the CDN convention (`Cache-Tag`, `Surrogate-Key`). */

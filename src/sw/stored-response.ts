@@ -53,6 +53,10 @@ export interface RestoredResponse {
  */
 export function fromStorable(value: unknown, method = 'GET'): RestoredResponse | undefined {
   const bodyless = method === 'HEAD';
+  if (value instanceof Response && value.type === 'opaque') {
+    // Stored as it came (see storeOpaque): nothing to strip, no time to read.
+    return { response: value, storedAt: Number.NaN };
+  }
   if (value instanceof Response) {
     // The backend hands out a fresh Response with mutable headers: edit it in place rather
     // than build another (a second copy pumps the whole body through one more stream).

@@ -50,6 +50,8 @@ afterAll(async () => {
 
 describe.each(['idb', 'cache-storage'] as const)('the worker’s rules with the %s backend', (backend) => {
   let server: TestServer;
+  /** Another origin (another port), answering without CORS: no-cors fetches to it are opaque. */
+  let other: TestServer;
   let browser: TestBrowser;
   let page: Page;
   const counter = new Map<string, number>();
@@ -65,10 +67,11 @@ describe.each(['idb', 'cache-storage'] as const)('the worker’s rules with the 
     server.static('/', workerDir);
     server.static('/dist/', join(root, 'dist'));
     server.static('/node_modules/idb/', join(root, 'node_modules/idb'));
+    other = await startServer();
     browser = await launchBrowser();
     page = await browser.newPage();
     await page.goto(server.url('/'));
-    await page.evaluate(`navigator.serviceWorker.register('/sw.js?backend=${backend}')`);
+    await page.evaluate(`navigator.serviceWorker.register('/sw.js?backend=${backend}&other=${new URL(other.origin).port}')`);
     await waitForController(page);
     // The page-side library over the same shared stores as the worker.
     await page.evaluate(`import('/dist/index.js').then((m) => {
@@ -88,6 +91,7 @@ describe.each(['idb', 'cache-storage'] as const)('the worker’s rules with the 
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+    await other?.close();
   });
 
   async function stats(): Promise<Stats> {
@@ -322,6 +326,36 @@ describe.each(['idb', 'cache-storage'] as const)('the worker’s rules with the 
     }
     expect((await get('/api/site/stream')).body).toBe('first half, second half');
     expect(server.hits('GET /api/site/stream')).toBe(1);
+  });
+
+  it('stores opaque cross-origin responses only on a route with opaque: true, and only in a cache-storage cache', async () => {
+    other.route('GET', '/opaque/x', () => text('opaque body'));
+    other.route('GET', '/plain/x', () => text('plain body'));
+    const noCors = (url: string) =>
+      page.evaluate(async (u) => {
+        const response = await fetch(u, { mode: 'no-cors' });
+        return response.type;
+      }, url);
+    const settle = async (n: number) => {
+      for (let i = 0; i < 100 && settledCount(await stats()) < n; i += 1) await new Promise((r) => setTimeout(r, 20));
+    };
+    let before = settledCount(await stats());
+    expect(await noCors(other.url('/plain/x'))).toBe('opaque');
+    await settle(before + 1);
+    before = settledCount(await stats());
+    await noCors(other.url('/plain/x'));
+    await settle(before + 1);
+    expect(other.hits('GET /plain/x')).toBe(2);
+
+    before = settledCount(await stats());
+    expect(await noCors(other.url('/opaque/x'))).toBe('opaque');
+    await settle(before + 1);
+    before = settledCount(await stats());
+    expect(await noCors(other.url('/opaque/x'))).toBe('opaque');
+    await settle(before + 1);
+    // Only Cache Storage keeps a response as it is; IndexedDB would need its (hidden) bytes.
+    expect(other.hits('GET /opaque/x')).toBe(backend === 'cache-storage' ? 1 : 2);
+    if (backend === 'idb') expect((await stats()).errors.some((e) => e.includes("needs a 'cache-storage' cache"))).toBe(true);
   });
 
   it('counts hits and misses per route and per cache', async () => {

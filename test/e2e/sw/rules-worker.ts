@@ -10,7 +10,10 @@ import type { CacheOptions } from 'cachette';
 
 declare const self: ServiceWorkerGlobalScope;
 
-const backend = (new URL(self.location.href).searchParams.get('backend') ?? 'idb') as CacheOptions['backend'];
+const params = new URL(self.location.href).searchParams;
+const backend = (params.get('backend') ?? 'idb') as CacheOptions['backend'];
+/** The port of a second test server: another origin, for opaque (no-cors) responses. */
+const other = params.get('other') ?? '';
 defineCaches({
   default: { backend, location: 'e2e' },
   pages: { backend, location: 'e2e-pages' },
@@ -21,6 +24,8 @@ cacheRoutes([
   { match: '/api/authors/:id', ttl: 600, tags: ['authors'], invalidatedBy: ['/api/authors', '/api/authors/*'] },
   { match: '/api/prefixed/*', ttl: 600, keyPrefix: 'p1', cache: 'pages' },
   { match: /\/api\/regex\/\d+$/, ttl: 600, cache: 'pages' },
+  { match: ({ url }) => url.port === other && url.pathname.startsWith('/opaque/'), ttl: 600, cache: 'pages', opaque: true },
+  { match: ({ url }) => url.port === other && url.pathname.startsWith('/plain/'), ttl: 600, cache: 'pages' },
 ]);
 registerRoute(({ url }) => url.pathname.startsWith('/view/'), cachePage(600));
 cacheSite({ seconds: 600 });
