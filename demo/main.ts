@@ -1,65 +1,153 @@
-import { cache, defineCaches } from '../src/index.js';
+// The blog SPA: Django's caching guide, in the browser. Caches, the worker, the router, the
+// user and caching switches, the mutations (with their post_save receivers) and, in
+// development, the devtools panel.
+import { defineCaches, onInvalidate } from '../src/index.js';
 import { register } from '../src/page/index.js';
+import { compare, comparisonTable } from './app/compare.js';
+import { lastRenderStart, navigate, render } from './app/router.js';
+import { cachingOn, currentUser, setCaching, signIn } from './app/settings.js';
+import { articlesChanged, authorDeleted, authorsChanged } from './app/signals.js';
 
-defineCaches({ default: { backend: 'idb', location: 'demo', timeout: 60 } });
+// CACHES: the page's default cache in IndexedDB (shared by every tab), and the DummyCache
+// the "caching off" switch uses.
+defineCaches({
+  default: { backend: 'idb', location: 'demo', timeout: 500 },
+  off: { backend: 'dummy' },
+});
 
-const log = document.querySelector('#log') as HTMLTableSectionElement;
-const status = document.querySelector('#status') as HTMLElement;
-let calls = 0;
+const $ = <T extends Element = HTMLElement>(selector: string): T | null => document.querySelector<T>(selector);
+let comparing = false;
 
-function row(call: string, result: string, ms: number, hit: boolean): void {
-  const tr = document.createElement('tr');
-  for (const text of [call, result, ms.toFixed(1)]) {
-    const td = document.createElement('td');
-    td.textContent = text;
-    tr.append(td);
+// Another tab's mutation, the worker's invalidatedBy, the panel's buttons: re-render what is
+// shown, once the burst of invalidations is over, unless a render started since.
+let rerender: ReturnType<typeof setTimeout> | undefined;
+onInvalidate(() => {
+  if (comparing) return;
+  const at = performance.now();
+  clearTimeout(rerender);
+  rerender = setTimeout(() => {
+    if (!comparing && lastRenderStart < at) void render();
+  }, 40);
+});
+
+function setUpHeader(): void {
+  const users = $<HTMLSelectElement>('#user')!;
+  users.value = currentUser() ?? '';
+  users.addEventListener('change', () => {
+    signIn(users.value || undefined);
+    void render();
+  });
+  const caching = $<HTMLInputElement>('#caching')!;
+  caching.checked = cachingOn();
+  caching.addEventListener('change', () => {
+    setCaching(caching.checked);
+    void render();
+  });
+}
+
+document.addEventListener('click', (event) => {
+  const target = event.target as Element;
+  const link = target.closest('a');
+  if (link && link.origin === location.origin && !link.hasAttribute('download') && !event.metaKey && !event.ctrlKey && !event.shiftKey && event.button === 0) {
+    event.preventDefault();
+    void navigate(link.pathname + link.search);
+    return;
   }
-  tr.className = hit ? 'hit' : 'miss';
-  log.prepend(tr);
+  const button = target.closest<HTMLButtonElement>('button[data-action="delete-author"]');
+  if (button) void deleteAuthor(button.dataset.username ?? '', button);
+  if (target.closest('#run-comparison')) void runComparison();
+});
+
+document.addEventListener('submit', (event) => {
+  const form = event.target as HTMLFormElement;
+  event.preventDefault();
+  if (form.id === 'new-author') void createAuthor(form);
+  if (form.id === 'publish') void publish(form);
+});
+
+window.addEventListener('popstate', () => void render());
+
+async function mutate(method: string, path: string, body?: unknown): Promise<{ ok: boolean; error?: string }> {
+  const response = await fetch(path, {
+    method,
+    headers: { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const result = (await response.json().catch(() => ({}))) as { error?: string };
+  return { ok: response.ok, error: result.error ?? (response.ok ? undefined : response.statusText) };
 }
 
-/** The slow "database": what a cache hit saves. */
-async function slowTopAuthors(): Promise<string[]> {
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  return ['Ada Lovelace', 'Grace Hopper', 'Barbara Liskov'];
+async function createAuthor(form: HTMLFormElement): Promise<void> {
+  const username = String(new FormData(form).get('username') ?? '').trim();
+  const { ok, error } = await mutate('POST', '/api/authors', { username, bio: `${username} is new here.` });
+  if (!ok) {
+    form.parentElement!.querySelector('.form-status')!.textContent = error ?? 'failed';
+    return;
+  }
+  await authorsChanged();
+  await render();
 }
 
-document.querySelector('#load')?.addEventListener('click', async () => {
-  calls += 1;
-  const start = performance.now();
-  let computed = false;
-  const authors = await cache.getOrSet('top-authors', async () => {
-    computed = true;
-    return slowTopAuthors();
-  });
-  row(`#${calls} cache.getOrSet('top-authors')`, `${authors.length} authors (${computed ? 'miss' : 'hit'})`, performance.now() - start, !computed);
-});
+async function deleteAuthor(username: string, button: HTMLButtonElement): Promise<void> {
+  button.disabled = true;
+  const { ok, error } = await mutate('DELETE', `/api/authors/${encodeURIComponent(username)}`);
+  if (!ok) {
+    button.disabled = false;
+    button.textContent = error ?? 'failed';
+    return;
+  }
+  await authorDeleted();
+  await navigate('/');
+}
 
-document.querySelector('#fetch')?.addEventListener('click', async () => {
-  calls += 1;
-  const start = performance.now();
-  const response = await fetch('/api/top-authors');
-  const body = (await response.json()) as { served: number };
-  const age = response.headers.get('age');
-  row(`#${calls} fetch('/api/top-authors')`, age === null ? `from the API (request #${body.served})` : `from the worker's cache (Age ${age} s)`, performance.now() - start, age !== null);
-});
+async function publish(form: HTMLFormElement): Promise<void> {
+  const data = new FormData(form);
+  const tags = String(data.get('tags') ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+  const { ok, error } = await mutate('POST', '/api/articles', { title: data.get('title'), tags });
+  if (!ok) {
+    alert(error);
+    return;
+  }
+  await articlesChanged();
+  await render();
+}
 
-document.querySelector('#post')?.addEventListener('click', async () => {
-  calls += 1;
-  const start = performance.now();
-  await fetch('/api/authors', { method: 'POST', body: '{}' });
-  row(`#${calls} POST /api/authors`, 'invalidatedBy dropped the cached list', performance.now() - start, false);
-});
+async function runComparison(): Promise<void> {
+  const button = $<HTMLButtonElement>('#run-comparison');
+  if (button) button.disabled = true;
+  comparing = true;
+  let status = '';
+  try {
+    const rows = await compare(navigate, (text) => (status = text));
+    await navigate('/numbers');
+    $('#comparison')!.innerHTML = comparisonTable(rows);
+  } catch (error) {
+    status = `failed: ${String(error)}`;
+  } finally {
+    comparing = false;
+    const el = $('#comparison-status');
+    if (el) el.textContent = status.startsWith('failed') ? status : 'done';
+  }
+}
 
-document.querySelector('#clear')?.addEventListener('click', async () => {
-  await cache.clear();
-  row('cache.clear()', 'emptied the page cache', 0, false);
-});
+async function start(): Promise<void> {
+  setUpHeader();
+  const status = $('#worker-status')!;
+  // The worker answers API requests from its caches once it controls the page; the first
+  // visit waits for it (it claims the page on activation), later ones find it at once.
+  const controlled = register('/sw.js').then(
+    () => (status.textContent = 'worker: on'),
+    (error: unknown) => {
+      status.textContent = 'worker: off';
+      status.title = String(error);
+    },
+  );
+  await Promise.race([controlled, new Promise((resolve) => setTimeout(resolve, 5000))]);
+  await render();
+  if (import.meta.env.DEV) {
+    const { mountDevtools } = await import('../src/devtools/index.js');
+    mountDevtools({ position: 'bottom-right' });
+  }
+}
 
-register('/sw.js')
-  .then(() => {
-    status.textContent = 'The Cachette worker controls this page.';
-  })
-  .catch((error: unknown) => {
-    status.textContent = `No worker: ${String(error)}`;
-  });
+void start();

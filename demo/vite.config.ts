@@ -1,35 +1,15 @@
-// The demo's Vite config: the worker built by Cachette's own plugin, and a small local API
-// with latency standing in for a remote database (issue 6 replaces it with the blog's).
+// The demo's Vite config: the blog SPA, its worker built by Cachette's own plugin, and the
+// blog's API (SQLite in WebAssembly, with latency standing in for a remote database) as
+// middleware of `vite` and `vite preview`, on loopback.
 import { fileURLToPath } from 'node:url';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig } from 'vite';
 import { cachetteWorker } from '../src/vite/plugin.js';
-
-const AUTHORS = ['Ada Lovelace', 'Grace Hopper', 'Barbara Liskov', 'Margaret Hamilton'];
-
-function slowApi(): Plugin {
-  let hits = 0;
-  return {
-    name: 'demo:slow-api',
-    configureServer(server) {
-      server.middlewares.use('/api/top-authors', (_req, res) => {
-        hits += 1;
-        setTimeout(() => {
-          res.setHeader('Content-Type', 'application/json');
-          res.setHeader('Cache-Tag', 'authors');
-          res.end(JSON.stringify({ authors: AUTHORS, served: hits }));
-        }, 300);
-      });
-      server.middlewares.use('/api/authors', (req, res, next) => {
-        if (req.method !== 'POST') return next();
-        res.statusCode = 201;
-        res.end('{"created":true}');
-      });
-    },
-  };
-}
+import { blogApi } from './api/blog-api.js';
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
-  plugins: [cachetteWorker({ entry: 'sw.ts' }), slowApi()],
+  plugins: [cachetteWorker({ entry: 'sw.ts' }), blogApi()],
   server: { host: '127.0.0.1', port: 5173 },
+  preview: { host: '127.0.0.1', port: 4173 },
+  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
 });

@@ -79,7 +79,10 @@ export async function cacheFragment(
   return (await loadFragment(name, timeout, render, options)).fragment;
 }
 
-/** `cacheFragment`, also telling where the fragment came from (for `<cache-fragment>`'s `data-state`). */
+/**
+ * `cacheFragment`, also telling where the fragment came from (`<cache-fragment>` shows it in `data-state`).
+ * @example const { fragment, source } = await loadFragment('sidebar', 500, render); // source: 'restored' or 'rendered'
+ */
 export async function loadFragment(
   name: string,
   timeout: Timeout,

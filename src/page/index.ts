@@ -1,6 +1,6 @@
 // 'cachette/page': the page side (register, cacheFragment, <cache-fragment>).
 export { register, onUpdate, type RegisterOptions, type WorkerUpdate } from './register.js';
-export { cacheFragment, type FragmentOptions, type FragmentRender } from './cache-fragment.js';
+export { cacheFragment, loadFragment, type FragmentOptions, type FragmentRender, type FragmentSource, type LoadedFragment } from './cache-fragment.js';
 // The tag of each vary-on value (also exported by 'cachette'), e.g. for logout.
 export { varyTag } from '../core/session-tags.js';
 export type { FragmentContent } from './fragment-html.js';

@@ -40,6 +40,8 @@ interface WaitUntil {
  */
 export async function respondWithCache(request: Request, event: WaitUntil | undefined, policy: CachePolicy): Promise<Response> {
   if (!isCacheableRequest(request)) return fetch(request);
+  // A route TTL of 0 or less is Django's @never_cache: nothing to store, so nothing to look up.
+  if (policy.store.kind === 'route' && policy.store.seconds !== null && policy.store.seconds <= 0) return fetch(request);
   let cache: Cache;
   try {
     cache = getCache(policy.cache);

@@ -185,6 +185,16 @@ describe.each(['idb', 'cache-storage'] as const)('the worker’s rules with the 
     expect(server.hits('POST /api/never/post')).toBe(2);
   });
 
+  it('a route with ttl: 0 never caches and never even looks up (@never_cache)', async () => {
+    counted('/api/never-cache');
+    for (let i = 0; i < 2; i += 1) await page.evaluate(() => fetch('/api/never-cache').then((r) => r.text()));
+    expect(server.hits('GET /api/never-cache')).toBe(2);
+    const { stats: s, routes } = await stats();
+    const id = routes.find((r) => r.includes('/api/never-cache')) as string;
+    expect(id).toBeDefined();
+    expect(s.routes[id]).toBeUndefined();
+  });
+
   it('honours Vary: another value of a varied header is another entry', async () => {
     server.route('GET', '/api/vary', ({ headers }) => json({ lang: headers['x-lang'] ?? null }, { vary: 'X-Lang' }));
     const en = await get('/api/vary', { headers: { 'X-Lang': 'en' } });

@@ -21,6 +21,7 @@ defineCaches({
 
 cacheRoutes([
   { match: '/api/route-ttl', ttl: 2 },
+  { match: '/api/never-cache', ttl: 0 },
   { match: '/api/authors/:id', ttl: 600, tags: ['authors'], invalidatedBy: ['/api/authors', '/api/authors/*'] },
   { match: '/api/prefixed/*', ttl: 600, keyPrefix: 'p1', cache: 'pages' },
   { match: /\/api\/regex\/\d+$/, ttl: 600, cache: 'pages' },
