@@ -113,21 +113,25 @@ async function store(cache: Cache, policy: CachePolicy, request: Request, respon
   const forPage = new Response(response.body, { status: response.status, statusText: response.statusText, headers });
   const tags = [...policy.tags, ...responseTags(response), routeTag(policy.routeId), URL_TAG_PREFIX + request.url];
   if (vary.includes('cookie') || vary.includes('authorization')) tags.push(SESSION_TAG);
-  const url = request.url;
-  const work = (async () => {
-    try {
-      const copy = new Response(forStore.body, { status: forStore.status, statusText: forStore.statusText, headers });
-      const value = await toStorable(copy, now, cache.store.capabilities.nativeResponses === true);
-      await cache.set(pageKey(policy.keyPrefix, url, hash), value, decision.seconds, { tags });
-      await learnHeaders(cache, policy.keyPrefix, url, vary, decision.seconds, tags);
-      count(policy.routeId, policy.cache, 'stored');
-    } catch (error) {
+  storeLater(cache, policy, request.url, event, async () => {
+    const copy = new Response(forStore.body, { status: forStore.status, statusText: forStore.statusText, headers });
+    const value = await toStorable(copy, now, cache.store.capabilities.nativeResponses === true);
+    await cache.set(pageKey(policy.keyPrefix, request.url, hash), value, decision.seconds, { tags });
+    await learnHeaders(cache, policy.keyPrefix, request.url, vary, decision.seconds, tags);
+  });
+  return forPage;
+}
+
+/** Runs a store after the page has its response, kept alive by `waitUntil`; failures are reported and counted. */
+function storeLater(cache: Cache, policy: CachePolicy, url: string, event: WaitUntil | undefined, write: () => Promise<void>): void {
+  const work = write().then(
+    () => count(policy.routeId, policy.cache, 'stored'),
+    (error: unknown) => {
       reportError(error, `storing ${url} in cache '${policy.cache}'`);
       count(policy.routeId, policy.cache, 'errors');
-    }
-  })();
+    },
+  );
   event?.waitUntil(work);
-  return forPage;
 }
 
 /**
@@ -143,17 +147,10 @@ function storeOpaque(cache: Cache, policy: CachePolicy, url: string, response: R
   }
   const tags = [...policy.tags, routeTag(policy.routeId), URL_TAG_PREFIX + url];
   const copy = response.clone();
-  const work = (async () => {
-    try {
-      await cache.set(pageKey(policy.keyPrefix, url, EMPTY_VARY_HASH), copy, seconds, { tags });
-      await learnHeaders(cache, policy.keyPrefix, url, [], seconds, tags);
-      count(policy.routeId, policy.cache, 'stored');
-    } catch (error) {
-      reportError(error, `storing ${url} in cache '${policy.cache}'`);
-      count(policy.routeId, policy.cache, 'errors');
-    }
-  })();
-  event?.waitUntil(work);
+  storeLater(cache, policy, url, event, async () => {
+    await cache.set(pageKey(policy.keyPrefix, url, EMPTY_VARY_HASH), copy, seconds, { tags });
+    await learnHeaders(cache, policy.keyPrefix, url, [], seconds, tags);
+  });
   return response;
 }
 
