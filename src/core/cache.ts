@@ -66,14 +66,28 @@ export class Cache {
   }
 
   /**
-   * The value, or `fallback` when the key is missing or expired. A stored `null` is a value.
+   * The value, or `fallback` when the key is missing or expired (or the store fails: reported to
+   * `onCacheError`, never thrown). A stored `null` is a value.
    * @example await cache.get('missing', 'default') // 'default'
    */
   async get<T = unknown>(key: string, fallback?: T, opts?: VersionOptions): Promise<T | undefined> {
     const stored = this.makeKey(key, opts?.version);
-    const entry = await this.#store.get(stored, this.#now());
+    const entry = await this.#read(stored, `get '${key}'`);
     this.#count(entry !== undefined);
     return entry ? (entry.value as T) : fallback;
+  }
+
+  /**
+   * A read that a failing store turns into a miss (reported), as a cache should: the page
+   * carries on without it. Bad arguments were rejected before this.
+   */
+  async #read(stored: string, what: string): Promise<Entry | undefined> {
+    try {
+      return await this.#store.get(stored, this.#now());
+    } catch (error) {
+      reportError(error, `${what} in cache '${this.alias}'`);
+      return undefined;
+    }
   }
 
   /**
@@ -166,7 +180,13 @@ export class Cache {
    */
   async getMany(keys: Iterable<string>, opts?: VersionOptions): Promise<Record<string, unknown>> {
     const byStored = this.#keyMap(keys, opts?.version);
-    const found = await this.#store.getMany([...byStored.keys()], this.#now());
+    let found: Map<string, Entry>;
+    try {
+      found = await this.#store.getMany([...byStored.keys()], this.#now());
+    } catch (error) {
+      reportError(error, `getMany in cache '${this.alias}'`);
+      found = new Map();
+    }
     this.#count(true, found.size);
     this.#count(false, byStored.size - found.size);
     const out: Record<string, unknown> = {};
@@ -215,7 +235,7 @@ export class Cache {
    * @example await cache.has('a') // false
    */
   async has(key: string, opts?: VersionOptions): Promise<boolean> {
-    return (await this.#store.get(this.makeKey(key, opts?.version), this.#now())) !== undefined;
+    return (await this.#read(this.makeKey(key, opts?.version), `has '${key}'`)) !== undefined;
   }
 
   /**
