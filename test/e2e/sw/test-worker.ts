@@ -1,27 +1,18 @@
 /**
- * The behaviour of the e2e tests' own workers (until cachette/sw does it itself): claim the
- * page on activate, skip waiting on Cachette's `skip-waiting` message, and pass `/api/*`
- * fetches to the network with headers that say which worker answered. `?claim=0` on the
- * script URL turns claiming off.
+ * The register tests' worker, as a user writes one: Cachette's worker API (whose first call
+ * sets up the lifecycle: claim the pages on activation, skip waiting when a page's
+ * `onUpdate(...).activate()` asks), plus a fetch handler that passes `/api/*` to the network
+ * with headers saying which worker answered.
  */
 import { makeFragmentKey } from 'cachette';
-import { defineCaches } from 'cachette/sw';
+import { cacheRoutes, defineCaches } from 'cachette/sw';
 
 declare const self: ServiceWorkerGlobalScope;
 
 /** Installs the handlers; `version` goes into every answer's `X-Worker` header. */
 export function startTestWorker(version: string): void {
-  const claim = new URL(self.location.href).searchParams.get('claim') !== '0';
-
-  self.addEventListener('activate', (event) => {
-    if (claim) event.waitUntil(self.clients.claim());
-  });
-  self.addEventListener('message', (event) => {
-    const data: unknown = event.data;
-    if (typeof data === 'object' && data !== null && (data as { cachette?: unknown }).cachette === 1 && (data as { type?: unknown }).type === 'skip-waiting') {
-      event.waitUntil(self.skipWaiting());
-    }
-  });
+  defineCaches({ default: { backend: 'cache-storage', location: 'register' } });
+  cacheRoutes([{ match: '/cached/*', ttl: 60 }]);
   self.addEventListener('fetch', (event) => {
     const url = new URL(event.request.url);
     if (url.origin !== self.location.origin || !url.pathname.startsWith('/api/')) return;
