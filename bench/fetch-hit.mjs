@@ -20,6 +20,7 @@ import { startOrigin } from './lib/origin-server.mjs';
 import { startServer } from './lib/server.mjs';
 import { ratio, summarize } from './lib/stats.mjs';
 import { fixed, markdownTable, times } from './lib/table.mjs';
+import { pageReport } from './lib/page-report.mjs';
 
 export const name = 'fetch-hit';
 export const description = 'cache-hit fetch latency through a service worker (1 KB, 100 KB): Cachette vs hand-written workers and Workbox';
@@ -80,13 +81,7 @@ export async function run({ driver = defaultDriver, params = {}, log = console.e
     const query = new URLSearchParams([['setup', JSON.stringify(setup)], ...Object.entries(params).map(([k, v]) => [k, String(v)])]);
     const reported = server.nextReport(REPORT_TIMEOUT_MS);
     browser = await openPage(`${server.origin}${page.path}?${query}`, { driver, log });
-    let report;
-    try {
-      report = await reported;
-    } catch (error) {
-      throw new Error(`${error.message}; last browser output:\n${browser.diagnostics().join('\n')}`, { cause: error });
-    }
-    if (!report.ok) throw new Error(`the page failed: ${report.error}\n${report.stack ?? ''}`);
+    const report = await pageReport(reported, browser);
     const result = report.result;
     if (result.crossOriginIsolated !== true) throw new Error('the page was not cross-origin isolated');
     checkServerCounts(result, origins);

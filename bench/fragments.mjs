@@ -14,6 +14,7 @@ import { openPage } from './lib/browser.mjs';
 import { startServer } from './lib/server.mjs';
 import { ratio, summarize } from './lib/stats.mjs';
 import { fixed, markdownTable, times } from './lib/table.mjs';
+import { pageReport } from './lib/page-report.mjs';
 
 export const name = 'fragments';
 export const description = 'cacheFragment restore (memory, idb, cache-storage) and miss vs a plain DOM render, 200-row list, to the end of insertion + layout';
@@ -23,7 +24,7 @@ export const defaultDriver = 'bare';
 /** Variants in report order. */
 const VARIANTS = [
   { id: 'plain', label: 'plain render (createElement + append), no cache' },
-  { id: 'parse', label: 'parse the stored HTML only (Cachette's parseFragment, what a restore does after its read), no cache' },
+  { id: 'parse', label: 'parse the stored HTML only (parseFragment, what a restore does after its read), no cache' },
   { id: 'parse-inert-div', label: "parse the same HTML with a `<div>`'s innerHTML in an inert document (`createHTMLDocument`), not what Cachette does" },
   { id: 'memory', label: '`cacheFragment` hit, `memory`' },
   { id: 'idb', label: '`cacheFragment` hit, `idb`' },
@@ -48,13 +49,7 @@ export async function run({ driver = defaultDriver, params = {}, log = console.e
     const url = `${server.origin}${built.path}${query.size ? `?${query}` : ''}`;
     const reported = server.nextReport(REPORT_TIMEOUT_MS);
     browser = await openPage(url, { driver, log });
-    let report;
-    try {
-      report = await reported;
-    } catch (error) {
-      throw new Error(`${error.message}; last browser output:\n${browser.diagnostics().join('\n')}`, { cause: error });
-    }
-    if (!report.ok) throw new Error(`the page failed: ${report.error}\n${report.stack ?? ''}`);
+    const report = await pageReport(reported, browser);
     if (report.result.crossOriginIsolated !== true) throw new Error('the page was not cross-origin isolated; timings would be coarsened to 100 µs');
     const load = { before: loadBefore.map(round2), after: loadavg().map(round2) };
     return summarizeReport(report.result, { driver, version: browser.version, chrome: browser.chrome, loadAverage1m5m15m: load });

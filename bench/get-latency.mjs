@@ -8,6 +8,7 @@ import { openPage } from './lib/browser.mjs';
 import { startServer } from './lib/server.mjs';
 import { ratio, summarize } from './lib/stats.mjs';
 import { fixed, markdownTable, times } from './lib/table.mjs';
+import { pageReport } from './lib/page-report.mjs';
 
 export const name = 'get-latency';
 export const description = 'page-side get hit latency, 1 KB value, Cachette backends vs raw platform APIs';
@@ -46,13 +47,7 @@ export async function run({ driver = 'playwright', params = {}, log = console.er
     const url = `${server.origin}${built.path}${query.size ? `?${query}` : ''}`;
     const reported = server.nextReport(REPORT_TIMEOUT_MS);
     browser = await openPage(url, { driver, log });
-    let report;
-    try {
-      report = await reported;
-    } catch (error) {
-      throw new Error(`${error.message}; last browser output:\n${browser.diagnostics().join('\n')}`, { cause: error });
-    }
-    if (!report.ok) throw new Error(`the page failed: ${report.error}\n${report.stack ?? ''}`);
+    const report = await pageReport(reported, browser);
     if (report.result.crossOriginIsolated !== true) throw new Error('the page was not cross-origin isolated; timings would be coarsened to 100 µs');
     // Other work on this (2-core) machine shifts absolute times; the ratios are what to compare.
     const load = { before: loadBefore.map((x) => Math.round(x * 100) / 100), after: loadavg().map((x) => Math.round(x * 100) / 100) };

@@ -24,6 +24,7 @@ import { openTabs } from './lib/browser-tabs.mjs';
 import { startServer } from './lib/server.mjs';
 import { percentile, ratio, summarize } from './lib/stats.mjs';
 import { fixed, markdownTable, times } from './lib/table.mjs';
+import { pageReport } from './lib/page-report.mjs';
 
 export const name = 'invalidation';
 export const description = 'invalidate() duration and fan-out to 3 other tabs and the worker vs raw BroadcastChannel / postMessage';
@@ -59,13 +60,7 @@ export async function run({ driver = defaultDriver, params = {}, log = console.e
     // Default: A in front, B, C, D background tabs of its window (a user's other tabs).
     const separateWindows = params.separateWindows === 1;
     browser = await openTabs(urls, { driver, separateWindows, log });
-    let report;
-    try {
-      report = await reported;
-    } catch (error) {
-      throw new Error(`${error.message}; last browser output:\n${browser.diagnostics().join('\n')}`, { cause: error });
-    }
-    if (!report.ok) throw new Error(`tab A failed: ${report.error}\n${report.stack ?? ''}`);
+    const report = await pageReport(reported, browser);
     if (report.result.crossOriginIsolated !== true) throw new Error('tab A was not cross-origin isolated; timings would be coarsened to 100 µs');
     const rendererProcesses = await browser.rendererProcesses();
     const load = { before: loadBefore.map(round2), after: loadavg().map(round2) };
