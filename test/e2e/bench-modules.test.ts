@@ -2,7 +2,9 @@
  * The benchmarks are not run by `npm test` (they take minutes), but they must stay
  * runnable: every module bench/run.mjs lists loads and has the shape run.mjs expects.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const runner = readFileSync(new URL('../../bench/run.mjs', import.meta.url), 'utf8');
@@ -19,6 +21,15 @@ describe('bench/', () => {
       expect(typeof mod.name).toBe('string');
       expect(typeof mod.description).toBe('string');
       expect(typeof mod.run).toBe('function');
+    });
+  }
+});
+
+describe('scripts that run on their own', () => {
+  for (const script of ['bench/run.mjs', 'demo/measure.mjs', 'devtools/extension/build.mjs']) {
+    it(`${script} parses`, () => {
+      // --check parses without running: these scripts start browsers or builds when run.
+      expect(() => execFileSync(process.execPath, ['--check', fileURLToPath(new URL(`../../${script}`, import.meta.url))])).not.toThrow();
     });
   }
 });
