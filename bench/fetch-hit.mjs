@@ -18,7 +18,7 @@ import { buildWorker } from './lib/build-worker.mjs';
 import { openPage } from './lib/browser.mjs';
 import { startOrigin } from './lib/origin-server.mjs';
 import { startServer } from './lib/server.mjs';
-import { ratio, summarize } from './lib/stats.mjs';
+import { ratio, round2, roundAll, summarize } from './lib/stats.mjs';
 import { fixed, markdownTable, times } from './lib/table.mjs';
 import { pageReport } from './lib/page-report.mjs';
 
@@ -190,11 +190,4 @@ function makeBody(bytes) {
   return body;
 }
 
-function round2(x) {
-  return Math.round(x * 100) / 100;
-}
 
-function roundAll(summary, digits) {
-  const scale = 10 ** digits;
-  return Object.fromEntries(Object.entries(summary).map(([k, v]) => [k, Number.isFinite(v) ? Math.round(v * scale) / scale : v]));
-}

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { buildPage } from './lib/build-page.mjs';
 import { openPage } from './lib/browser.mjs';
 import { startServer } from './lib/server.mjs';
-import { ratio, summarize } from './lib/stats.mjs';
+import { ratio, round2, roundAll, summarize } from './lib/stats.mjs';
 import { fixed, markdownTable, times } from './lib/table.mjs';
 import { pageReport } from './lib/page-report.mjs';
 
@@ -151,14 +151,7 @@ function summarizeReport(result, environment) {
   return { markdown, json };
 }
 
-function round2(x) {
-  return Math.round(x * 100) / 100;
-}
 
-function roundAll(summary, digits) {
-  const scale = 10 ** digits;
-  return Object.fromEntries(Object.entries(summary).map(([k, v]) => [k, Number.isFinite(v) ? Math.round(v * scale) / scale : v]));
-}
 
 // Standalone: `node bench/fragments.mjs [--driver=bare|playwright] [--<page param>=<number>...]`.
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -6,7 +6,7 @@ import { loadavg } from 'node:os';
 import { buildPage } from './lib/build-page.mjs';
 import { openPage } from './lib/browser.mjs';
 import { startServer } from './lib/server.mjs';
-import { ratio, summarize } from './lib/stats.mjs';
+import { ratio, summarize, roundAll } from './lib/stats.mjs';
 import { fixed, markdownTable, times } from './lib/table.mjs';
 import { pageReport } from './lib/page-report.mjs';
 
@@ -134,7 +134,3 @@ function summarizeReport(result, environment) {
   return { markdown, json };
 }
 
-function roundAll(summary, digits) {
-  const scale = 10 ** digits;
-  return Object.fromEntries(Object.entries(summary).map(([k, v]) => [k, Number.isFinite(v) ? Math.round(v * scale) / scale : v]));
-}

@@ -22,7 +22,7 @@ import { buildPage } from './lib/build-page.mjs';
 import { buildWorker } from './lib/build-worker.mjs';
 import { openTabs } from './lib/browser-tabs.mjs';
 import { startServer } from './lib/server.mjs';
-import { percentile, ratio, summarize } from './lib/stats.mjs';
+import { percentile, ratio, summarize, round2, roundAll } from './lib/stats.mjs';
 import { fixed, markdownTable, times } from './lib/table.mjs';
 import { pageReport } from './lib/page-report.mjs';
 
@@ -265,14 +265,7 @@ function clockOffsets(sync) {
   return { before: side(sync.before), after: side(sync.after) };
 }
 
-function round2(x) {
-  return Math.round(x * 100) / 100;
-}
 
-function roundAll(summary, digits) {
-  const scale = 10 ** digits;
-  return Object.fromEntries(Object.entries(summary).map(([k, v]) => [k, Number.isFinite(v) ? Math.round(v * scale) / scale : v]));
-}
 
 // Standalone: `node bench/invalidation.mjs [--driver=bare|playwright] [--<page param>=<number>...]`.
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

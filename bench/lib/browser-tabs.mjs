@@ -12,14 +12,13 @@
 // - 'playwright': playwright-core's launchPersistentContext, one `newPage()` per URL.
 // Either way each tab is a top-level page with no opener, so Chromium gives each its own
 // renderer process (tabs sharing one would share one main thread). Pages report over HTTP.
-import { spawn } from 'node:child_process';
+import { spawnChrome, TIMING_ARGS } from './browser.mjs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROME_ARGS, findChrome } from '../../scripts/chrome-path.mjs';
 
 /** The flags bench/lib/browser.mjs's bare driver adds (Playwright adds them too). */
-const TIMING_ARGS = ['--disable-background-timer-throttling', '--disable-backgrounding-occluded-windows', '--disable-renderer-backgrounding'];
 const CDP_TIMEOUT_MS = 15_000;
 
 export const TAB_DRIVERS = ['bare', 'playwright'];
@@ -60,29 +59,10 @@ export async function openTabs(urls, { driver = 'bare', separateWindows = false,
 async function openBareTabs(chrome, profile, urls, separateWindows, log) {
   const args = [...CHROME_ARGS, ...TIMING_ARGS, '--headless', `--user-data-dir=${profile}`, '--enable-logging=stderr', '--v=0', '--remote-debugging-pipe', 'about:blank'];
   // fd 3: Chromium reads protocol messages; fd 4: Chromium writes them. Each ends with \0.
-  const child = spawn(chrome, args, { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
-  const lines = [];
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (chunk) => {
-    for (const line of chunk.split('\n')) {
-      if (!line.trim()) continue;
-      lines.push(line);
-      if (lines.length > 200) lines.shift();
-      if (/CONSOLE\(|Uncaught/.test(line)) log(line);
-    }
-  });
-  let closing = false;
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  await new Promise((resolve, reject) => {
-    child.once('spawn', resolve);
-    child.once('error', reject);
-  });
-  void exited.then(({ code, signal }) => {
-    if (!closing) log(`Chromium exited early (code ${code}, signal ${signal})`);
-  });
+  const { child, lines, exited, closing } = await spawnChrome(chrome, args, 5, log);
   const cdp = pipeConnection(child.stdio[3], child.stdio[4], exited);
   const kill = async () => {
-    closing = true;
+    closing();
     if (child.exitCode !== null || child.signalCode !== null) return;
     // A polite Browser.close first (it flushes the profile), then signals.
     await cdp.send('Browser.close', {}, 3000).catch(() => child.kill('SIGTERM'));

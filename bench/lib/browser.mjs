@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { CHROME_ARGS, findChrome } from '../../scripts/chrome-path.mjs';
 
 /** Flags Playwright adds that affect timing; the bare driver adds them too, so both match. */
-const TIMING_ARGS = ['--disable-background-timer-throttling', '--disable-backgrounding-occluded-windows', '--disable-renderer-backgrounding'];
+/** Keep background tabs' timers and rendering at full speed while measuring. */
+export const TIMING_ARGS = ['--disable-background-timer-throttling', '--disable-backgrounding-occluded-windows', '--disable-renderer-backgrounding'];
 
 export const DRIVERS = ['playwright', 'bare'];
 
@@ -82,7 +83,30 @@ async function openPlaywright(chrome, profile, url, log) {
 
 async function openBare(chrome, profile, url, log) {
   const args = [...CHROME_ARGS, ...TIMING_ARGS, '--headless', `--user-data-dir=${profile}`, '--enable-logging=stderr', '--v=0', url];
-  const child = spawn(chrome, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const { child, lines, exited, closing } = await spawnChrome(chrome, args, 3, log);
+  return {
+    driver: 'bare',
+    version: 'see user agent',
+    diagnostics: () => lines.slice(-50),
+    async close() {
+      closing();
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/**
+ * Starts Chromium with `args` and stdio slots up to `fds` (3: stderr only; 5: also the
+ * DevTools pipe on fds 3 and 4). Keeps its last 200 stderr lines, logs the page's console
+ * lines, and reports an early exit (a bad flag, a crash) that would otherwise only show as
+ * a report timeout. `closing()` marks the exit as expected.
+ */
+export async function spawnChrome(chrome, args, fds, log) {
+  const child = spawn(chrome, args, { stdio: ['ignore', 'ignore', ...Array(fds - 2).fill('pipe')] });
   const lines = [];
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk) => {
@@ -93,27 +117,14 @@ async function openBare(chrome, profile, url, log) {
       if (/CONSOLE\(|Uncaught/.test(line)) log(line);
     }
   });
-  let closing = false;
+  let expected = false;
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   await new Promise((resolve, reject) => {
     child.once('spawn', resolve);
     child.once('error', reject);
   });
-  // An early exit (bad flag, crash) would otherwise only show as a report timeout.
   void exited.then(({ code, signal }) => {
-    if (!closing) log(`Chromium exited early (code ${code}, signal ${signal})`);
+    if (!expected) log(`Chromium exited early (code ${code}, signal ${signal})`);
   });
-  return {
-    driver: 'bare',
-    version: 'see user agent',
-    diagnostics: () => lines.slice(-50),
-    async close() {
-      closing = true;
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
+  return { child, lines, exited, closing: () => (expected = true) };
 }

@@ -27,3 +27,14 @@ export function summarize(samples) {
 export function ratio(a, b) {
   return Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? a / b : null;
 }
+
+/** `x` rounded to two decimals. */
+export function round2(x) {
+  return Math.round(x * 100) / 100;
+}
+
+/** Every finite number of `summary` rounded to `digits` decimals. */
+export function roundAll(summary, digits) {
+  const scale = 10 ** digits;
+  return Object.fromEntries(Object.entries(summary).map(([k, v]) => [k, Number.isFinite(v) ? Math.round(v * scale) / scale : v]));
+}
