@@ -89,7 +89,8 @@ export function cacheAliases(): string[] {
  */
 export const cache: Cache = new Proxy({} as Cache, {
   get(_target, property) {
-    const current = handler.get('default');
+    // As getCache: a context that uses `cache` alone must hear other contexts' invalidations too.
+    const current = getCache('default');
     const value: unknown = Reflect.get(current, property, current);
     return typeof value === 'function' ? value.bind(current) : value;
   },
