@@ -1,4 +1,4 @@
-import { maxAgeSeconds, parseCacheControl, splitHeaderList } from './cache-control';
+import { MAX_DELTA_SECONDS, deltaSeconds, maxAgeSeconds, mentionsDirective, parseCacheControl, splitHeaderList } from './cache-control';
 
 /**
  * Where a timeout comes from, as in Django: the per-site cache (`UpdateCacheMiddleware`,
@@ -35,10 +35,13 @@ export function isCacheableRequest(request: Request): boolean {
 
 /**
  * Django's `UpdateCacheMiddleware.process_response` rules: only a GET's 200 response is
- * stored (HEAD is answered from the GET entry by the caller), never one with
- * `Cache-Control: private | no-cache | no-store`, `Vary: *` or `Set-Cookie`, nor an opaque
- * one unless `opts.opaque`. For `site` the response's `max-age` overrides `seconds` and
- * `max-age=0` means not stored; for `route` the route's `seconds` wins over `max-age`.
+ * stored (HEAD is answered from the GET entry by the caller), never one with `Vary: *` or
+ * `Set-Cookie`, nor an opaque one unless `opts.opaque`, and never one whose `Cache-Control`
+ * mentions `private`, `no-cache` or `no-store` anywhere as a word (see
+ * {@link mentionsDirective}; qualified forms such as `private="Set-Cookie"` included).
+ * For `site` the response's last `max-age` overrides `seconds`, and `max-age=0` or a
+ * negative or malformed one (stale at once, see {@link maxAgeSeconds}) means not stored;
+ * for `route` the route's `seconds` wins over `max-age`.
  *
  * @example
  * storeDecision(request, response, { kind: 'route', seconds: 600 });
@@ -62,9 +65,11 @@ export function storeDecision(
   // sees Set-Cookie at all, so when it does, it refuses outright.
   if (response.headers.has('set-cookie')) return skip('Set-Cookie');
 
-  const cacheControl = parseCacheControl(response.headers.get('cache-control'));
+  // On the raw header, not the parsed directives: a broken quote or a missing comma would
+  // hide a directive from the parser, and storing a private response is a leak.
+  const cacheControl = response.headers.get('cache-control');
   for (const directive of UNCACHEABLE_DIRECTIVES) {
-    if (cacheControl.has(directive)) return skip(`Cache-Control: ${directive}`);
+    if (mentionsDirective(cacheControl, directive)) return skip(`Cache-Control: ${directive}`);
   }
   if (varyHeaders(response).includes('*')) return skip('Vary: *');
 
@@ -74,7 +79,7 @@ export function storeDecision(
     return policy.seconds > 0 ? { store: true, seconds: policy.seconds } : skip(`ttl ${policy.seconds}`);
   }
   const maxAge = maxAgeSeconds(response.headers);
-  if (maxAge === 0) return skip('Cache-Control: max-age=0');
+  if (maxAge === 0) return skip(`Cache-Control: ${describeMaxAge(cacheControl)}`);
   const seconds = maxAge ?? policy.seconds;
   return seconds > 0 ? { store: true, seconds } : skip(`seconds ${seconds}`);
 }
@@ -83,8 +88,11 @@ export function storeDecision(
  * Django's `patch_response_headers`: sets `Expires` to now + `seconds` unless present, and
  * `max-age` in `Cache-Control`, keeping the other directives. As Django's
  * `patch_cache_control`, an existing smaller `max-age` is kept (a decorator and the
- * middleware both patching take the minimum). `null` (never expires) writes one year;
- * negative seconds write 0. `headers` must be mutable: copy a fetched response's headers.
+ * middleware both patching take the minimum); an existing negative or malformed one counts
+ * as 0, as {@link maxAgeSeconds} reads it, so it is replaced by `max-age=0`. `null` (never
+ * expires) writes one year; negative or NaN seconds write 0, fractions are floored and
+ * anything past 2^31 is clamped to it, so `Expires` is always a valid date. `headers` must
+ * be mutable: copy a fetched response's headers.
  *
  * @example
  * const headers = new Headers(response.headers);
@@ -92,10 +100,13 @@ export function storeDecision(
  * // Expires: <now + 600 s, HTTP date>, Cache-Control: max-age=600
  */
 export function patchResponseHeaders(headers: Headers, seconds: number | null, now: number): void {
-  const timeout = seconds === null ? ONE_YEAR_SECONDS : Math.max(0, seconds);
-  if (!headers.has('expires')) headers.set('Expires', new Date(now + timeout * 1000).toUTCString());
+  const timeout = seconds === null ? ONE_YEAR_SECONDS : clampSeconds(seconds);
+  const expires = new Date(now + timeout * 1000);
+  // Only a broken `now` can still make an invalid date; writing "Invalid Date" would be worse
+  // than leaving Expires out, since max-age below carries the same freshness.
+  if (!headers.has('expires') && !Number.isNaN(expires.getTime())) headers.set('Expires', expires.toUTCString());
 
-  let maxAge = Math.floor(timeout);
+  let maxAge = timeout;
   const existing = maxAgeSeconds(headers);
   if (existing !== undefined) maxAge = Math.min(existing, maxAge);
 
@@ -127,4 +138,17 @@ export function varyHeaders(response: Response): string[] {
 
 function skip(reason: string): StoreDecision {
   return { store: false, reason };
+}
+
+// Whole seconds in [0, 2^31]; NaN is 0, so a caller's bad arithmetic expires at once.
+function clampSeconds(seconds: number): number {
+  if (Number.isNaN(seconds)) return 0;
+  return Math.min(MAX_DELTA_SECONDS, Math.max(0, Math.floor(seconds)));
+}
+
+// The devtools show the value as sent, so `max-age=abc` is not reported as `max-age=0`.
+function describeMaxAge(header: string | null): string {
+  const value = parseCacheControl(header).get('max-age');
+  const shown = typeof value === 'string' ? `max-age=${value}` : 'max-age';
+  return deltaSeconds(value) === 0 ? shown : `${shown} (not delta-seconds: stale at once)`;
 }

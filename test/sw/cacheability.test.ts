@@ -69,6 +69,7 @@ describe('storeDecision', () => {
       ['public, max-age=60, No-Store', 'no-store'],
       ['max-age=60, PRIVATE', 'private'],
       ['no-cache="Set-Cookie", max-age=60', 'no-cache'],
+      ['private="Set-Cookie"', 'private'],
     ];
     for (const [header, directive] of cases) {
       for (const policy of [SITE, ROUTE]) {
@@ -79,8 +80,27 @@ describe('storeDecision', () => {
   });
 
   it('does not mistake lookalike directives for the forbidden ones', () => {
-    const decision = storeDecision(request(), response(200, { 'Cache-Control': 'public, no-transform' }), SITE);
-    expect(decision).toEqual({ store: true, seconds: 600 });
+    for (const header of ['public, no-transform', 'public, noprivate, no-cachex, no-stored, private2']) {
+      const decision = storeDecision(request(), response(200, { 'Cache-Control': header }), SITE);
+      expect(decision, header).toEqual({ store: true, seconds: 600 });
+    }
+  });
+
+  it('UpdateCacheMiddleware: private, no-cache or no-store anywhere in the header refuses storage', () => {
+    const cases: Array<[string, string]> = [
+      ['max-age=60, foo="bar, no-store', 'no-store'],
+      ['max-age=60 no-store', 'no-store'],
+      ['max-age=60;Private', 'private'],
+      ['public, ext="x private y"', 'private'],
+      ['public, no-cache-ish', 'no-cache'],
+      ['public, x-private-foo', 'private'],
+    ];
+    for (const [header, directive] of cases) {
+      for (const policy of [SITE, ROUTE]) {
+        const decision = storeDecision(request(), response(200, { 'Cache-Control': header }), policy);
+        expect(decision, header).toEqual({ store: false, reason: `Cache-Control: ${directive}` });
+      }
+    }
   });
 
   it('never stores Vary: *', () => {
@@ -111,6 +131,40 @@ describe('storeDecision', () => {
     it("lets the response's max-age override the seconds", () => {
       const decision = storeDecision(request(), response(200, { 'Cache-Control': 'max-age=30' }), SITE);
       expect(decision).toEqual({ store: true, seconds: 30 });
+      const quoted = storeDecision(request(), response(200, { 'Cache-Control': 'max-age="30"' }), SITE);
+      expect(quoted).toEqual({ store: true, seconds: 30 });
+    });
+
+    it('get_max_age: the last max-age wins', () => {
+      const last = storeDecision(request(), response(200, { 'Cache-Control': 'max-age=10, public, max-age=30' }), SITE);
+      expect(last).toEqual({ store: true, seconds: 30 });
+      const lastBad = storeDecision(request(), response(200, { 'Cache-Control': 'max-age=30, max-age=-1' }), SITE);
+      expect(lastBad.store).toBe(false);
+    });
+
+    it('UpdateCacheMiddleware: a negative or malformed max-age expires at once, so is not stored', () => {
+      const bad = ['max-age=-1', 'max-age=abc', 'max-age=', 'max-age', 'max-age=1.5', 'max-age="60', 'max-age="6"0', 'max-age=+5'];
+      for (const header of bad) {
+        const decision = storeDecision(request(), response(200, { 'Cache-Control': header }), SITE);
+        expect(decision, header).toEqual({
+          store: false,
+          reason: expect.stringMatching(/^Cache-Control: max-age.*stale at once/),
+        });
+      }
+      expect(storeDecision(request(), response(200, { 'Cache-Control': 'max-age=abc' }), SITE)).toEqual({
+        store: false,
+        reason: 'Cache-Control: max-age=abc (not delta-seconds: stale at once)',
+      });
+    });
+
+    it('UpdateCacheMiddleware: a huge max-age stores for 2^31 seconds and patches a valid Expires', () => {
+      const res = response(200, { 'Cache-Control': 'public, max-age=99999999999999999999' });
+      const decision = storeDecision(request(), res, SITE);
+      expect(decision).toEqual({ store: true, seconds: 2147483648 });
+      const headers = new Headers(res.headers);
+      patchResponseHeaders(headers, decision.store ? decision.seconds : 0, Date.UTC(2024, 0, 15, 12, 0, 0));
+      expect(headers.get('Expires')).toBe('Sat, 02 Feb 2092 15:14:08 GMT');
+      expect(headers.get('Cache-Control')).toBe('public, max-age=2147483648');
     });
 
     it('does not store max-age=0', () => {
@@ -118,13 +172,9 @@ describe('storeDecision', () => {
       expect(decision).toEqual({ store: false, reason: 'Cache-Control: max-age=0' });
     });
 
-    it('uses the seconds without max-age (s-maxage ignored, malformed max-age ignored)', () => {
+    it('uses the seconds without max-age (s-maxage ignored)', () => {
       expect(storeDecision(request(), response(200), SITE)).toEqual({ store: true, seconds: 600 });
       expect(storeDecision(request(), response(200, { 'Cache-Control': 's-maxage=5' }), SITE)).toEqual({
-        store: true,
-        seconds: 600,
-      });
-      expect(storeDecision(request(), response(200, { 'Cache-Control': 'max-age=soon' }), SITE)).toEqual({
         store: true,
         seconds: 600,
       });
@@ -138,7 +188,7 @@ describe('storeDecision', () => {
 
   describe('route policy (cache_page)', () => {
     it('lets the route TTL win over max-age, even max-age=0', () => {
-      for (const cc of ['max-age=30', 'max-age=0', 'max-age=9999']) {
+      for (const cc of ['max-age=30', 'max-age=0', 'max-age=9999', 'max-age=-1', 'max-age=abc']) {
         const decision = storeDecision(request(), response(200, { 'Cache-Control': cc }), ROUTE);
         expect(decision, cc).toEqual({ store: true, seconds: 600 });
       }
@@ -215,6 +265,42 @@ describe('patchResponseHeaders', () => {
     patchResponseHeaders(headers, null, now);
     expect(headers.get('Expires')).toBe('Tue, 14 Jan 2025 12:00:00 GMT');
     expect(headers.get('Cache-Control')).toBe('max-age=31536000');
+  });
+
+  it('patch_cache_control: a negative or malformed existing max-age is replaced by max-age=0', () => {
+    for (const [before, after] of [
+      ['public, max-age=-1', 'public, max-age=0'],
+      ['max-age=abc, public', 'max-age=0, public'],
+      ['max-age', 'max-age=0'],
+    ]) {
+      const headers = new Headers({ 'Cache-Control': before! });
+      patchResponseHeaders(headers, 600, now);
+      expect(headers.get('Cache-Control'), before).toBe(after);
+    }
+  });
+
+  it('patch_cache_control: the last of repeated max-age directives is the existing one, written once', () => {
+    const lastLarger = new Headers({ 'Cache-Control': 'max-age=30, public, max-age=9999' });
+    patchResponseHeaders(lastLarger, 600, now);
+    expect(lastLarger.get('Cache-Control')).toBe('max-age=600, public');
+
+    const lastSmaller = new Headers({ 'Cache-Control': 'max-age=9999, max-age=30' });
+    patchResponseHeaders(lastSmaller, 600, now);
+    expect(lastSmaller.get('Cache-Control')).toBe('max-age=30');
+  });
+
+  it('patch_response_headers: huge, infinite or NaN seconds are clamped, never an invalid Expires', () => {
+    for (const [seconds, expires, maxAge] of [
+      [1e20, 'Sat, 02 Feb 2092 15:14:08 GMT', 2147483648],
+      [Infinity, 'Sat, 02 Feb 2092 15:14:08 GMT', 2147483648],
+      [Number.NaN, 'Mon, 15 Jan 2024 12:00:00 GMT', 0],
+      [-Infinity, 'Mon, 15 Jan 2024 12:00:00 GMT', 0],
+    ] as const) {
+      const headers = new Headers();
+      patchResponseHeaders(headers, seconds, now);
+      expect(headers.get('Expires'), String(seconds)).toBe(expires);
+      expect(headers.get('Cache-Control'), String(seconds)).toBe(`max-age=${maxAge}`);
+    }
   });
 
   it('clamps negative seconds to 0 and floors fractional ones in max-age', () => {
