@@ -1,22 +1,29 @@
 /**
  * The `idb` backend's connection to one location's database: the schema it opens, stepping
- * aside when another context needs the database, and the retry-once runner that reopens
- * after a connection was closed under a call. Nothing is opened until the first `run`.
+ * aside when another context needs the database, the retry-once runner that reopens after a
+ * connection was closed under a call, and the rules a write transaction runs by. Nothing is
+ * opened until the first `run`.
  */
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { Entry } from '../core/store.js';
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPObjectStore, type IDBPTransaction } from 'idb';
 
-/** The database layout: one object store of whole entries, keyed by the stored key. */
+/**
+ * The database layout: one object store of whole entries, keyed by the stored key. Records
+ * are typed `unknown` because an older version or a corrupt profile may have written
+ * anything there: each read goes through `entryShapeProblem` before it is an `Entry`.
+ */
 export interface CacheDb extends DBSchema {
   entries: {
-    key: string;
-    value: Entry;
+    key: IDBValidKey;
+    value: unknown;
     indexes: { expires: number; used: number; tags: string };
   };
 }
 
 /** An open connection to a location's database. */
 export type Db = IDBPDatabase<CacheDb>;
+/** A readwrite transaction over the one object store, and that store. */
+export type WriteTx = IDBPTransaction<CacheDb, ['entries'], 'readwrite'>;
+export type WriteStore = IDBPObjectStore<CacheDb, ['entries'], 'entries', 'readwrite'>;
 
 /** The one object store. */
 export const STORE = 'entries';
@@ -133,4 +140,35 @@ export class IdbConnection {
  */
 export function errorName(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'name' in error && typeof error.name === 'string' ? error.name : undefined;
+}
+
+/**
+ * Runs `body` against `store` inside `tx`: resolves once the transaction committed; if
+ * `body` throws, aborts the transaction (undoing its writes) and rethrows that error.
+ * Every request and `tx.done` is awaited or handled, so nothing rejects unhandled.
+ * @example const added = await inTransaction(db.transaction(STORE, 'readwrite'), (store) => store.add(entry));
+ */
+export async function inTransaction<T>(tx: WriteTx, body: (store: WriteStore) => Promise<T>): Promise<T> {
+  try {
+    const result = await body(tx.store);
+    await tx.done;
+    return result;
+  } catch (error) {
+    try {
+      tx.abort();
+    } catch {
+      // Already committed or aborting (a failed request aborts it): nothing left to undo.
+    }
+    await tx.done.catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Marks a request's rejection as handled now; it is still awaited (and thrown) later.
+ * @example deletions.push(handled(store.delete(key)));
+ */
+export function handled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }

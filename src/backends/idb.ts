@@ -6,16 +6,17 @@
  *
  * Reads never write: a hit's new LRU stamp waits in memory and rides along with the next
  * write transaction (or a flush ~2 s later), so the hit path stays one readonly request.
+ * A record that is not a whole entry (see `entryShapeProblem`) is absent: reported once, and
+ * removed at the end of the next write (a read that finds one starts that write itself).
  */
-import type { IDBPIndex, IDBPObjectStore, IDBPTransaction } from 'idb';
+import type { IDBPIndex } from 'idb';
 import { UseStamps } from '../core/clock.js';
+import { entryShapeProblem, isEntryShaped } from '../core/entry-shape.js';
 import { UnstorableValueError } from '../core/errors.js';
 import { reportError } from '../core/report.js';
 import { isExpired, type Entry, type EntryInfo, type Store, type StoreFactory, type WritePolicy } from '../core/store.js';
-import { errorName, IdbConnection, STORE, type CacheDb } from './idb-connection.js';
+import { errorName, handled, IdbConnection, inTransaction, STORE, type CacheDb, type WriteStore } from './idb-connection.js';
 
-type WriteTx = IDBPTransaction<CacheDb, ['entries'], 'readwrite'>;
-type WriteStore = IDBPObjectStore<CacheDb, ['entries'], 'entries', 'readwrite'>;
 type ExpiresIndex = IDBPIndex<CacheDb, ['entries'], 'entries', 'expires', 'readonly'>;
 
 /** How long a hit's LRU stamp may wait in memory when no write comes along to carry it. */
@@ -46,8 +47,11 @@ class IdbStore implements Store {
   readonly #stamps = new UseStamps();
   /** Hits not yet written: stored key → its newest use stamp. */
   readonly #pendingUses = new Map<string, number>();
+  /** Keys of malformed records found (and reported) and not yet removed by a write. */
+  readonly #malformed = new Set<IDBValidKey>();
   readonly #connection: IdbConnection;
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
+  #purging = false;
 
   constructor(location: string) {
     this.location = location;
@@ -56,7 +60,7 @@ class IdbStore implements Store {
   }
 
   async get(key: string, now: number): Promise<Entry | undefined> {
-    const entry = await this.#connection.run((db) => db.get(STORE, key));
+    const entry = this.#readOnly(await this.#connection.run((db) => db.get(STORE, key)), key);
     // An expired entry is left for the next cull: deleting it here would put a write on the read path.
     if (!entry || isExpired(entry, now)) return undefined;
     entry.used = this.#use(key, now);
@@ -66,15 +70,16 @@ class IdbStore implements Store {
   async getMany(keys: readonly string[], now: number): Promise<Map<string, Entry>> {
     const found = new Map<string, Entry>();
     if (keys.length === 0) return found;
-    const entries = await this.#connection.run(async (db) => {
+    const records = await this.#connection.run(async (db) => {
       const tx = db.transaction(STORE, 'readonly');
       const [results] = await Promise.all([Promise.all(keys.map((key) => tx.store.get(key))), tx.done]);
       return results;
     });
-    for (const entry of entries) {
+    for (const [i, key] of keys.entries()) {
+      const entry = this.#readOnly(records[i], key);
       if (!entry || isExpired(entry, now)) continue;
-      entry.used = this.#use(entry.key, now);
-      found.set(entry.key, entry);
+      entry.used = this.#use(key, now);
+      found.set(key, entry);
     }
     return found;
   }
@@ -89,7 +94,7 @@ class IdbStore implements Store {
         // `count` only grows while we put, so it is an upper bound (an overwrite does not grow
         // the store); recount only when that bound says the store may be full.
         if (count >= policy.maxEntries && !exact) count = await store.count();
-        if (count >= policy.maxEntries) count -= await cull(store, count, policy);
+        if (count >= policy.maxEntries) count -= await this.#cull(store, count, policy);
         puts.push(handled(putEntry(store, { ...entry, used: this.#stamps.next(policy.now) })));
         count += 1;
         exact = false;
@@ -100,12 +105,13 @@ class IdbStore implements Store {
 
   async add(entry: Entry, policy: WritePolicy): Promise<boolean> {
     return this.#write(async (store) => {
-      const existing = await store.get(entry.key);
+      const record = await store.get(entry.key);
+      const existing = this.#checked(record, entry.key);
       if (existing && !isExpired(existing, policy.now)) return false;
-      // As memory.ts: an expired holder of the key is gone before the store is counted.
-      if (existing) await store.delete(entry.key);
+      // As memory.ts: an expired (or malformed) holder of the key is gone before the store is counted.
+      if (record !== undefined) await store.delete(entry.key);
       const count = await store.count();
-      if (count >= policy.maxEntries) await cull(store, count, policy);
+      if (count >= policy.maxEntries) await this.#cull(store, count, policy);
       await putEntry(store, { ...entry, used: this.#stamps.next(policy.now) });
       return true;
     });
@@ -116,15 +122,14 @@ class IdbStore implements Store {
     if (unique.length === 0) return [];
     return this.#write(async (store) => {
       const found = await Promise.all(unique.map((key) => store.get(key)));
-      const present = found.filter((entry): entry is Entry => entry !== undefined);
-      await Promise.all(present.map((entry) => store.delete(entry.key)));
-      return present.filter((entry) => !isExpired(entry, now)).map((entry) => entry.key);
+      await Promise.all(unique.filter((_, i) => found[i] !== undefined).map((key) => store.delete(key)));
+      return unique.filter((key, i) => isLive(this.#checked(found[i], key), now));
     });
   }
 
   async touch(key: string, expires: number, now: number): Promise<boolean> {
     return this.#write(async (store) => {
-      const entry = await store.get(key);
+      const entry = this.#checked(await store.get(key), key);
       if (!entry || isExpired(entry, now)) return false;
       // A new expiry is not a use: `used` stays as it was.
       await store.put({ ...entry, expires });
@@ -137,7 +142,7 @@ class IdbStore implements Store {
     // from other tabs and the worker queue behind it. `fn` is synchronous: awaiting anything
     // but an IDB request here would let the transaction auto-commit.
     return this.#write(async (store) => {
-      const entry = await store.get(key);
+      const entry = this.#checked(await store.get(key), key);
       if (!entry || isExpired(entry, now)) return undefined;
       const next = fn({ ...entry }); // a throw aborts the transaction (see inTransaction)
       const stored: Entry = { ...next, key, used: this.#stamps.next(now) };
@@ -148,7 +153,7 @@ class IdbStore implements Store {
 
   async move(from: string, to: string, now: number): Promise<boolean> {
     return this.#write(async (store) => {
-      const entry = await store.get(from);
+      const entry = this.#checked(await store.get(from), from);
       if (!entry || isExpired(entry, now)) return false;
       if (from === to) return true;
       await store.delete(from);
@@ -160,7 +165,8 @@ class IdbStore implements Store {
   async list(now: number): Promise<EntryInfo[]> {
     const listed = await this.#connection.run(async (db) => {
       const tx = db.transaction(STORE, 'readonly');
-      const [infos] = await Promise.all([liveInfos(tx.store.index('expires'), now), tx.done]);
+      const check = (record: unknown, key: IDBValidKey): Entry | undefined => this.#readOnly(record, key);
+      const [infos] = await Promise.all([liveInfos(tx.store.index('expires'), now, check), tx.done]);
       return infos;
     });
     for (const info of listed) {
@@ -181,7 +187,8 @@ class IdbStore implements Store {
       // Read before deleting only to tell live entries (reported) from expired ones (removed silently).
       const found = await Promise.all(keys.map((key) => store.get(key)));
       await Promise.all(keys.map((key) => store.delete(key)));
-      return found.filter((entry): entry is Entry => entry !== undefined && !isExpired(entry, now)).map((entry) => entry.key);
+      // A key whose record passed the check is the record's string `key`.
+      return keys.filter((key, i): key is string => isLive(this.#checked(found[i], key), now));
     });
   }
 
@@ -189,6 +196,7 @@ class IdbStore implements Store {
     // Clearing the object store, not deleting the database: other tabs keep their connections.
     await this.#connection.run((db) => db.clear(STORE));
     this.#pendingUses.clear();
+    this.#malformed.clear();
   }
 
   async close(): Promise<void> {
@@ -196,6 +204,47 @@ class IdbStore implements Store {
     this.#flushTimer = undefined;
     // Pending uses stay in memory: the next write after a reopen carries them.
     await this.#connection.close();
+  }
+
+  /**
+   * `record` as the entry under `key`, or `undefined` when it is absent or malformed. A
+   * malformed one is reported once and left to the end of the current or next write, which
+   * re-reads it: by then another context may have written a whole entry there.
+   */
+  #checked(record: unknown, key: IDBValidKey): Entry | undefined {
+    if (record === undefined || isEntryShaped(record, key)) return record;
+    if (this.#malformed.has(key)) return undefined;
+    this.#malformed.add(key);
+    const shown = typeof key === 'string' ? `'${key}'` : String(key);
+    reportError(
+      new TypeError(
+        `cachette: the record under key ${shown} in the idb store '${this.#name}' is not a cache entry ` +
+          `(${entryShapeProblem(record, key)}); it is read as a miss and removed`,
+      ),
+      `reading key ${shown} from the idb store '${this.#name}'`,
+    );
+    return undefined;
+  }
+
+  /** `#checked` outside a write: deleting is a write, so a malformed record gets one of its own. */
+  #readOnly(record: unknown, key: IDBValidKey): Entry | undefined {
+    const entry = this.#checked(record, key);
+    if (!entry && record !== undefined) this.#purgeSoon();
+    return entry;
+  }
+
+  /** The module's `cull`, with the malformed records it removed reported in one report. */
+  async #cull(store: WriteStore, count: number, policy: WritePolicy): Promise<number> {
+    const malformed: string[] = [];
+    const removed = await cull(store, count, policy, (key, problem) => malformed.push(`${String(key)}: ${problem}`));
+    if (malformed.length > 0) {
+      const shown = malformed.slice(0, 3).join('; ') + (malformed.length > 3 ? `; and ${malformed.length - 3} more` : '');
+      reportError(
+        new TypeError(`cachette: culling the idb store '${this.#name}' removes ${malformed.length} records that are not cache entries (${shown})`),
+        `culling the idb store '${this.#name}'`,
+      );
+    }
+    return removed;
   }
 
   /** Records a hit's use in memory only; returns its stamp. */
@@ -207,8 +256,9 @@ class IdbStore implements Store {
   }
 
   /**
-   * Runs `body` in one readwrite transaction, after writing the pending uses in the same
-   * transaction (so culling sees them, and an abort keeps them pending).
+   * Runs `body` in one readwrite transaction, between writing the pending uses and removing
+   * the malformed records found so far, in the same transaction (so culling sees the uses,
+   * and an abort keeps both pending).
    */
   #write<T>(body: (store: WriteStore) => Promise<T>): Promise<T> {
     return this.#connection.run(async (db) => {
@@ -216,10 +266,14 @@ class IdbStore implements Store {
       // flush to disk it would otherwise make before reporting each write complete.
       const tx = db.transaction(STORE, 'readwrite', { durability: 'relaxed' });
       let flushed = new Map<string, number>();
+      let purged: IDBValidKey[] = [];
       const result = await inTransaction(tx, async (store) => {
         flushed = await this.#flushUses(store);
-        return body(store);
+        const done = await body(store);
+        purged = await this.#purgeMalformed(store);
+        return done;
       });
+      for (const key of purged) this.#malformed.delete(key);
       for (const [key, stamp] of flushed) {
         if (this.#pendingUses.get(key) === stamp) this.#pendingUses.delete(key);
       }
@@ -232,15 +286,36 @@ class IdbStore implements Store {
     const batch = new Map(this.#pendingUses);
     if (batch.size === 0) return batch;
     const keys = [...batch.keys()];
-    const entries = await Promise.all(keys.map((key) => store.get(key)));
+    const records = await Promise.all(keys.map((key) => store.get(key)));
     const puts: Promise<unknown>[] = [];
-    for (const entry of entries) {
-      const stamp = entry && batch.get(entry.key);
+    for (const [i, key] of keys.entries()) {
+      const entry = this.#checked(records[i], key);
+      const stamp = batch.get(key);
       // Another context may have used or rewritten the entry since: never move `used` back.
       if (entry && stamp !== undefined && stamp > entry.used) puts.push(store.put({ ...entry, used: stamp }));
     }
     await Promise.all(puts);
     return batch;
+  }
+
+  /** Deletes the records `#checked` found malformed; returns the keys it dealt with. */
+  async #purgeMalformed(store: WriteStore): Promise<IDBValidKey[]> {
+    const keys = [...this.#malformed];
+    if (keys.length === 0) return keys;
+    const records = await Promise.all(keys.map((key) => store.get(key)));
+    // Another context may have written a whole entry under the key since: that one stays.
+    const gone = keys.filter((key, i) => records[i] !== undefined && !isEntryShaped(records[i], key));
+    await Promise.all(gone.map((key) => store.delete(key)));
+    return keys;
+  }
+
+  /** Removes what a read found malformed, in a write of its own (fire-and-forget). */
+  #purgeSoon(): void {
+    if (this.#purging) return;
+    this.#purging = true;
+    void this.#flushInBackground().finally(() => {
+      this.#purging = false;
+    });
   }
 
   /** At most ~2 s after the first unflushed hit (not debounced, so steady reads still flush). */
@@ -254,35 +329,16 @@ class IdbStore implements Store {
     if (typeof timer === 'object' && timer !== null && 'unref' in timer && typeof timer.unref === 'function') timer.unref();
   }
 
+  /** Writes what waits in memory: LRU stamps, and the removal of malformed records. */
   async #flushInBackground(): Promise<void> {
-    // Only over a live connection: reopening here would recreate a database someone just deleted.
-    if (!this.#connection.isOpen || this.#pendingUses.size === 0) return;
+    // Only over a live connection: reopening here would recreate a database someone just
+    // deleted. What waits stays in memory for the next write.
+    if (!this.#connection.isOpen || (this.#pendingUses.size === 0 && this.#malformed.size === 0)) return;
     try {
       await this.#write(async () => undefined);
     } catch (error) {
-      reportError(error, `flushing LRU stamps of the idb store '${this.#name}'`);
+      reportError(error, `flushing LRU stamps and removing malformed records in the idb store '${this.#name}'`);
     }
-  }
-}
-
-/**
- * Runs `body` against `store` inside `tx`: resolves once the transaction committed; if
- * `body` throws, aborts the transaction (undoing its writes) and rethrows that error.
- * Every request and `tx.done` is awaited or handled, so nothing rejects unhandled.
- */
-async function inTransaction<T>(tx: WriteTx, body: (store: WriteStore) => Promise<T>): Promise<T> {
-  try {
-    const result = await body(tx.store);
-    await tx.done;
-    return result;
-  } catch (error) {
-    try {
-      tx.abort();
-    } catch {
-      // Already committed or aborting (a failed request aborts it): nothing left to undo.
-    }
-    await tx.done.catch(() => undefined);
-    throw error;
   }
 }
 
@@ -291,7 +347,7 @@ async function inTransaction<T>(tx: WriteTx, body: (store: WriteStore) => Promis
  * UnstorableValueError. Per spec that throw does not abort the transaction; the caller's
  * `inTransaction` does, so culls made earlier in it roll back.
  */
-function putEntry(store: WriteStore, entry: Entry): Promise<string> {
+function putEntry(store: WriteStore, entry: Entry): Promise<IDBValidKey> {
   try {
     return store.put(entry);
   } catch (error) {
@@ -303,43 +359,72 @@ function putEntry(store: WriteStore, entry: Entry): Promise<string> {
 }
 
 /**
- * Django's `_cull` inside the write transaction, expired entries first; resolves to the
- * number removed. Requests run in order, so the LRU query sees the expired ones gone.
+ * Django's `_cull` inside the write transaction: malformed records first, then expired
+ * entries, then the least recently used; resolves to the number removed. Requests run in
+ * order, so each query sees what the previous step deleted gone.
  */
-async function cull(store: WriteStore, count: number, { cullFrequency, now }: WritePolicy): Promise<number> {
+async function cull(
+  store: WriteStore,
+  count: number,
+  { cullFrequency, now }: WritePolicy,
+  onMalformed: (key: IDBValidKey, problem: string) => void,
+): Promise<number> {
   if (cullFrequency === 0) {
     await store.clear();
     return count;
   }
   const target = Math.floor(count / cullFrequency);
+  // A record whose `used` is missing or not a finite number is outside the LRU order or
+  // after all of it, so culling would never reach it while `count()` keeps counting it.
+  // Counting the index reads no values; the walk that does runs only when they differ.
+  const ordered = await store.index('used').count(IDBKeyRange.bound(-Infinity, Infinity, true, true));
+  const malformed = ordered < count ? await deleteMalformed(store, onMalformed) : 0;
   const expired = await store.index('expires').getAllKeys(IDBKeyRange.upperBound(now));
   const deletions = expired.map((key) => handled(store.delete(key)));
-  const missing = target - expired.length;
+  const missing = target - malformed - expired.length;
   if (missing > 0) {
     // getAllKeys on an index yields primary keys in index order: least recently used first.
     const oldest = await store.index('used').getAllKeys(null, missing);
     for (const key of oldest) deletions.push(handled(store.delete(key)));
   }
   await Promise.all(deletions);
+  return malformed + deletions.length;
+}
+
+/** Deletes every record that is not a whole entry, walking the whole store; resolves to how many. */
+async function deleteMalformed(store: WriteStore, onMalformed: (key: IDBValidKey, problem: string) => void): Promise<number> {
+  const deletions: Promise<unknown>[] = [];
+  let cursor = await store.openCursor();
+  while (cursor) {
+    const problem = entryShapeProblem(cursor.value, cursor.primaryKey);
+    if (problem !== undefined) {
+      deletions.push(handled(cursor.delete()));
+      onMalformed(cursor.primaryKey, problem);
+    }
+    cursor = await cursor.continue();
+  }
+  await Promise.all(deletions);
   return deletions.length;
 }
 
-/** Every entry live at `now`, without its value, in expiry order. */
-async function liveInfos(index: ExpiresIndex, now: number): Promise<EntryInfo[]> {
+/** Every entry live at `now`, without its value, in expiry order; `check` drops malformed records. */
+async function liveInfos(index: ExpiresIndex, now: number, check: (record: unknown, key: IDBValidKey) => Entry | undefined): Promise<EntryInfo[]> {
   const infos: EntryInfo[] = [];
   // A cursor still reads each value (IndexedDB has no projection), but walking the
   // `expires` index above `now` never reads an expired entry at all.
   let cursor = await index.openCursor(IDBKeyRange.lowerBound(now, true));
   while (cursor) {
-    const { value: _value, ...info } = cursor.value;
-    infos.push(info);
+    const entry = check(cursor.value, cursor.primaryKey);
+    if (entry) {
+      const { value: _value, ...info } = entry;
+      infos.push(info);
+    }
     cursor = await cursor.continue();
   }
   return infos;
 }
 
-/** Marks a request's rejection as handled now; it is still awaited (and thrown) later. */
-function handled<T>(promise: Promise<T>): Promise<T> {
-  promise.catch(() => undefined);
-  return promise;
+/** Whether a record read for deletion held a live entry. */
+function isLive(entry: Entry | undefined, now: number): boolean {
+  return entry !== undefined && !isExpired(entry, now);
 }

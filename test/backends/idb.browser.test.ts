@@ -1,11 +1,14 @@
 /**
  * The `idb` store in real Chromium IndexedDB, for what fake IndexedDB cannot prove: real
- * structured cloning of platform objects, a real `deleteDatabase` from the same page, and
- * atomic read-modify-write across two connections (as two tabs hold).
+ * structured cloning of platform objects, a real `deleteDatabase` from the same page,
+ * atomic read-modify-write across two connections (as two tabs hold), and a record that is
+ * not an entry read as a miss, reported and removed over real indexes and transactions.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createIdbStore, idbDatabaseName } from '../../src/backends/idb.js';
+import { STORE } from '../../src/backends/idb-connection.js';
 import { UnstorableValueError } from '../../src/core/errors.js';
+import { onCacheError, type ReportedError } from '../../src/core/report.js';
 import type { Entry, Store, WritePolicy } from '../../src/core/store.js';
 
 const T0 = Date.now();
@@ -48,6 +51,25 @@ function deleteDatabase(name: string, patience = 3000): Promise<{ blocked: boole
       reject(request.error);
     };
   });
+}
+
+/** Runs one request on a second raw connection, as an older version of the library in another tab would. */
+async function rawRequest<T>(location: string, request: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> {
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const open = indexedDB.open(idbDatabaseName(location));
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+  try {
+    return await new Promise<T>((resolve, reject) => {
+      const tx = db.transaction(STORE, 'readwrite');
+      const made = request(tx.objectStore(STORE));
+      tx.oncomplete = () => resolve(made.result);
+      tx.onerror = () => reject(tx.error);
+    });
+  } finally {
+    db.close();
+  }
 }
 
 afterEach(async () => {
@@ -119,5 +141,30 @@ describe('idb store in Chromium', () => {
     expect(seen).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
     expect((await tabB.get('counter', T0))?.value).toBe(200);
     expect((await tabA.get('counter', T0))?.value).toBe(200);
+  });
+
+  it('reads a record without a value as a miss, reports it naming store and key, and removes it', async () => {
+    const store = openStore();
+    await store.set([entry('good', 1)], POLICY);
+    await rawRequest(store.location, (raw) => raw.put({ key: 'broken', expires: Infinity, tags: [], size: 1, used: T0 }));
+    const reports: ReportedError[] = [];
+    const stop = onCacheError((report) => reports.push(report));
+    try {
+      expect(await store.get('broken', T0)).toBeUndefined();
+      expect(await store.get('broken', T0)).toBeUndefined();
+      expect(reports).toHaveLength(1);
+      expect(reports[0]?.context).toBe(`reading key 'broken' from the idb store '${idbDatabaseName(store.location)}'`);
+      expect(String(reports[0]?.error)).toContain("it has no 'value' property");
+      await vi.waitFor(async () => expect(await rawRequest(store.location, (raw) => raw.getAllKeys())).toEqual(['good']));
+      expect((await store.get('good', T0))?.value).toBe(1);
+
+      // Real structured cloning keeps a stored `undefined` as a present value: no miss, no report.
+      await store.set([entry('undefined', undefined)], POLICY);
+      const kept = await store.get('undefined', T0);
+      expect(kept && Object.hasOwn(kept, 'value')).toBe(true);
+      expect(reports).toHaveLength(1);
+    } finally {
+      stop();
+    }
   });
 });

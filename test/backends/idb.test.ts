@@ -1,16 +1,20 @@
 /**
  * What only the `idb` store shows, tested on the store itself over fake IndexedDB: reads
  * never write, LRU stamps ride on the next write, culling inside one transaction, rollback
- * of an unstorable write, and recovery when the connection is closed under the store.
- * The shared behaviour through `Cache` is in contract.ts.
+ * of an unstorable write, recovery when the connection is closed under the store, and
+ * records that are not entries (an older version's, a corrupt profile's) read as misses,
+ * reported and removed. The shared behaviour through `Cache` is in contract.ts.
  */
 import 'fake-indexeddb/auto';
 import { forceCloseDatabase } from 'fake-indexeddb';
 import { openDB } from 'idb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createIdbStore, idbDatabaseName } from '../../src/backends/idb.js';
+import { STORE } from '../../src/backends/idb-connection.js';
 import { UnstorableValueError } from '../../src/core/errors.js';
+import { onCacheError, type ReportedError } from '../../src/core/report.js';
 import type { Entry, Store, WritePolicy } from '../../src/core/store.js';
+import { defineCaches, getCache } from '../../src/index.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 let run = 0;
@@ -44,6 +48,18 @@ async function dump(store: Store): Promise<Entry[]> {
 
 async function keys(store: Store): Promise<string[]> {
   return (await dump(store)).map((e) => e.key).sort();
+}
+
+/** Writes records straight into the store's database, as an older version or a corrupt profile might. */
+async function writeRaw(store: Store, records: object[]): Promise<void> {
+  await store.get('(opening creates the schema)', T0);
+  const db = await openDB(idbDatabaseName(store.location));
+  try {
+    const tx = db.transaction(STORE, 'readwrite');
+    await Promise.all([...records.map((record) => tx.store.put(record)), tx.done]);
+  } finally {
+    db.close();
+  }
 }
 
 function deleteDatabase(name: string): Promise<void> {
@@ -316,5 +332,161 @@ describe('idb store', () => {
     expect(store.capabilities).toEqual({ sharing: 'origin', atomicUpdate: true, persistent: true });
     expect(idbDatabaseName('')).toBe('cachette');
     expect(idbDatabaseName('api')).toBe('cachette:api');
+  });
+});
+
+describe('idb store: records that are not entries', () => {
+  const reports: ReportedError[] = [];
+  let stopReports: () => void = () => undefined;
+  afterEach(() => stopReports());
+  function listen(): void {
+    reports.length = 0;
+    stopReports = onCacheError((report) => reports.push(report));
+  }
+  const messages = (): string[] => reports.map((r) => `${r.context} | ${String(r.error)}`);
+
+  /** Records an older version or a corrupt profile could leave; each misses one fact. */
+  const MALFORMED: Record<string, object> = {
+    'no value': { expires: Infinity, tags: [], size: 1, used: T0 },
+    'no expiry': { value: 'v', tags: [], size: 1, used: T0 },
+    'a NaN expiry': { value: 'v', expires: NaN, tags: [], size: 1, used: T0 },
+    'garbage fields': { value: 'v', expires: 'soon', tags: 'a', size: -1, used: 'yesterday' },
+    'tags that are not strings': { value: 'v', expires: Infinity, tags: [1], size: 1, used: T0 },
+  };
+
+  it.each(Object.entries(MALFORMED))('get of a record with %s: the fallback, reported once, then removed', async (_, fields) => {
+    const location = `malformed-get-${++run}-${Math.random().toString(36).slice(2, 8)}`;
+    defineCaches({ default: { backend: 'idb', location } }, { clock: { now: () => T0 } });
+    const cache = getCache();
+    stores.push(cache.store);
+    const stored = cache.makeKey('k');
+    await writeRaw(cache.store, [{ key: stored, ...fields }]);
+    listen();
+
+    expect(await cache.get('k', 'fallback')).toBe('fallback');
+    expect(await cache.has('k')).toBe(false);
+    expect(await cache.getMany(['k'])).toEqual({});
+    expect(reports).toHaveLength(1);
+    expect(reports[0]?.error).toBeInstanceOf(TypeError);
+    expect(messages()[0]).toContain(`key '${stored}' from the idb store 'cachette:${location}'`);
+    expect(messages()[0]).toMatch(/is not a cache entry \(.+\); it is read as a miss and removed/);
+    // Removed by a write of its own, which the read does not wait for.
+    await vi.waitFor(async () => expect(await dump(cache.store)).toEqual([]));
+    expect(reports).toHaveLength(1);
+  });
+
+  it('removes a malformed record in its own readwrite transaction, and keeps what another context wrote there since', async () => {
+    const tabA = freshStore();
+    const tabB = createIdbStore(tabA.location);
+    stores.push(tabB);
+    await writeRaw(tabA, [{ key: 'k', value: 'old', used: T0 }]);
+    await tabB.get('(open the connection)', T0);
+    listen();
+    const transaction = vi.spyOn(IDBDatabase.prototype, 'transaction');
+
+    // B's write is queued before A's removal (transactions on one store run in creation order).
+    const [miss] = await Promise.all([tabA.get('k', T0), tabB.set([entry('k', 'new')], policy(300, 3))]);
+    expect(miss).toBeUndefined();
+    await vi.waitFor(() => expect(transaction.mock.calls.map((call) => call[1] ?? 'readonly')).toEqual(['readonly', 'readwrite', 'readwrite']));
+    await vi.waitFor(async () => expect(await tabA.get('k', T0)).toMatchObject({ value: 'new' }));
+    expect((await dump(tabA)).map((e) => e.value)).toEqual(['new']);
+    expect(reports).toHaveLength(1);
+  });
+
+  it('skips them in getMany and list (the devtools), reports each once, and removes them', async () => {
+    const store = freshStore();
+    await store.set([entry('a', 1)], policy(300, 3));
+    await writeRaw(store, [
+      { key: 'b', expires: Infinity, tags: [], size: 1, used: T0 },
+      { key: 'c', value: 3, expires: Infinity, tags: 'x', size: 1, used: T0 },
+    ]);
+    listen();
+
+    expect([...(await store.getMany(['a', 'b', 'c'], T0)).keys()]).toEqual(['a']);
+    expect((await store.list(T0)).map((info) => info.key)).toEqual(['a']);
+    await vi.waitFor(async () => expect(await keys(store)).toEqual(['a']));
+    expect(messages()).toEqual([expect.stringContaining("key 'b'"), expect.stringContaining("key 'c'")]);
+
+    await writeRaw(store, [{ key: 'd', value: 4, expires: T0 + 50, tags: [], size: 1 }]);
+    expect((await store.list(T0)).map((info) => info.key)).toEqual(['a']);
+    await vi.waitFor(async () => expect(await keys(store)).toEqual(['a']));
+    expect(messages()[2]).toMatch(/key 'd'.*'used' is missing/);
+  });
+
+  it('treats a malformed holder as absent in add, touch, update, move, delete, deleteTagged and the LRU flush', async () => {
+    const store = freshStore();
+    const bad = (key: string): object => ({ key, value: 'v', tags: ['t'], size: 1, used: T0 }); // no expiry
+    await writeRaw(store, ['add', 'touch', 'update', 'move', 'delete', 'tagged'].map(bad));
+    listen();
+
+    expect(await store.add(entry('add', 'added'), policy(300, 3))).toBe(true);
+    expect(await store.touch('touch', T0 + 10, T0)).toBe(false);
+    expect(await store.update('update', T0, (e) => ({ ...e, value: 'updated' }))).toBeUndefined();
+    expect(await store.move('move', 'moved', T0)).toBe(false);
+    expect(await store.delete(['delete'], T0)).toEqual([]);
+    expect(await store.deleteTagged(['t'], T0)).toEqual([]);
+    expect(await keys(store)).toEqual(['add']);
+    expect(reports).toHaveLength(6);
+
+    // A hit's LRU stamp is never written onto a record another context has since broken.
+    await store.get('add', T0 + 1);
+    await writeRaw(store, [bad('add')]);
+    await store.set([entry('other', 1)], policy(300, 3, T0 + 2));
+    expect(await keys(store)).toEqual(['other']);
+    expect(messages()[6]).toMatch(/key 'add'.*'expires' is missing/);
+  });
+
+  it('culls malformed records first, even those no index orders, so a full store of them empties', async () => {
+    const store = freshStore();
+    // Outside the `used` index, or inside it after every number: no LRU query ever reaches them.
+    const outside = Array.from({ length: 4 }, (_, i) => ({ key: `m${i}`, value: i, expires: Infinity, tags: [], size: 1 }));
+    const after = [
+      { key: 'm4', value: 4, expires: Infinity, tags: [], size: 1, used: 'yesterday' },
+      { key: 'm5', value: 5, expires: Infinity, tags: [], size: 1, used: Infinity },
+      { key: 'm6', value: 6, expires: Infinity, tags: [], size: 1, used: new Date(T0) },
+    ];
+    // In the indexes, but no entry.
+    const inside = [
+      { key: 'm7', expires: Infinity, tags: [], size: 1, used: T0 },
+      { key: 'm8', value: 8, expires: 'never', tags: [], size: 1, used: T0 },
+      { key: 'm9', value: 9, expires: T0 - 1, tags: [], size: 'big', used: T0 },
+    ];
+    await writeRaw(store, [...outside, ...after, ...inside]);
+    listen();
+
+    // Full (10), target floor(10/3) = 3: every malformed record goes before any entry would.
+    for (let i = 0; i < 5; i += 1) await store.set([entry(`k${i}`, i)], policy(10, 3, T0 + i));
+    expect(await keys(store)).toEqual(['k0', 'k1', 'k2', 'k3', 'k4']);
+    expect(reports).toHaveLength(1);
+    expect(messages()[0]).toMatch(/culling the idb store 'cachette:test-.*' removes 10 records that are not cache entries \(m0: .*; and 7 more\)/);
+  });
+
+  it('counts the malformed records it culls toward the target, before the expired and least recently used', async () => {
+    const store = freshStore();
+    await store.set([entry('a', 1), entry('b', 2), entry('c', 3)], policy(300, 3, T0));
+    // 'm1' is in the `used` index, but after every number: only a cull that looks for it finds it.
+    await writeRaw(store, [
+      { key: 'm1', value: 1, expires: Infinity, tags: [], size: 1, used: 'yesterday' },
+      { key: 'm2', expires: Infinity, tags: [], size: 1, used: T0 - 1 },
+    ]);
+    listen();
+    // Full (5), target floor(5/5) = 1: both malformed go, so no entry does.
+    await store.set([entry('d', 4)], policy(5, 5, T0 + 1));
+    expect(await keys(store)).toEqual(['a', 'b', 'c', 'd']);
+    expect(messages()).toEqual([expect.stringMatching(/removes 2 records .*m1: its 'used' is 'yesterday'.*m2: it has no 'value' property/)]);
+    // Full again with entries only: Django's order is back (least recently used 'a').
+    await store.set([entry('e', 5)], policy(4, 4, T0 + 2));
+    expect(await keys(store)).toEqual(['b', 'c', 'd', 'e']);
+  });
+
+  it('keeps a stored undefined as a value: only a missing value property is malformed', async () => {
+    const store = freshStore();
+    listen();
+    await store.set([entry('u', undefined)], policy(300, 3));
+    const hit = await store.get('u', T0);
+    expect(hit).toBeDefined();
+    expect(hit && Object.hasOwn(hit, 'value')).toBe(true);
+    expect(hit?.value).toBeUndefined();
+    expect(reports).toEqual([]);
   });
 });
