@@ -18,6 +18,19 @@ export interface BusHost {
   now(): number;
 }
 
+/**
+ * A context whose own writes can race an invalidation: the worker, storing what it fetched
+ * before the change while a page is invalidating it. The bus waits for those writes before an
+ * invalidation is done (each one sees the new `generation` and is dropped or undone), and
+ * cleans again a store the sender had already cleaned when this context wrote to it since.
+ */
+export interface WriteGuard {
+  /** Resolves once every write begun so far has settled. */
+  settle(): Promise<void>;
+  /** Whether this context finished a write to the store `id` (see `storeId`) at or after `since`. */
+  wroteSince(id: string, since: number): boolean;
+}
+
 /** A listener of invalidations: local ones, from other tabs and from the worker. */
 export type InvalidateListener = (target: InvalidateTarget) => void;
 
@@ -32,9 +45,28 @@ export class InvalidationBus {
   readonly #listeners = new Set<InvalidateListener>();
   readonly #recent = new Map<string, Promise<void>>();
   #channel: BroadcastChannel | undefined;
+  #generation = 0;
+  #guard: WriteGuard | undefined;
 
   constructor(host: BusHost) {
     this.#host = host;
+  }
+
+  /**
+   * Counts invalidations begun in this context (local or heard): work that read the
+   * network before a change compares it before and after writing, so a response fetched
+   * before an invalidation is never stored after it.
+   */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** Makes every invalidation wait for `guard`'s writes (the worker's); returns the undo. */
+  guardWrites(guard: WriteGuard): () => void {
+    this.#guard = guard;
+    return () => {
+      if (this.#guard === guard) this.#guard = undefined;
+    };
   }
 
   /** Starts hearing other contexts (idempotent). */
@@ -64,14 +96,17 @@ export class InvalidationBus {
     const target = checkTarget(raw);
     if (typeof target === 'string') throw new TypeError(`cachette: ${target}`);
     this.listen();
+    this.#generation += 1;
     const id = newId();
     const caches = this.#host.caches();
-    const done = applyInvalidation(caches, target, { shared: true, now: this.#host.now() });
+    // Wall-clock time, not the host clock: the receiver compares it with its own writes.
+    const at = Date.now();
+    const done = this.#settled(applyInvalidation(caches, target, { shared: true, now: this.#host.now() }));
     this.#remember(id, done.catch(() => {}));
     await done;
     this.#notify(target);
     const applied = [...new Set(caches.filter((c) => c.store.capabilities.sharing === 'origin').map((c) => storeId(c.store)))];
-    const envelope = message({ type: 'invalidate', id, target, applied });
+    const envelope = message({ type: 'invalidate', id, target, applied, at });
     this.#channel?.postMessage(envelope);
     await tellWorker(envelope);
   }
@@ -95,8 +130,13 @@ export class InvalidationBus {
     if (msg?.type !== 'invalidate') return Promise.resolve();
     let done = this.#recent.get(msg.id);
     if (!done) {
+      this.#generation += 1;
       const shared = isServiceWorker();
-      done = applyInvalidation(this.#host.caches(), msg.target, { shared, now: this.#host.now(), skip: new Set(msg.applied) })
+      const { at } = msg;
+      const guard = this.#guard;
+      // A store this context wrote to since the sender cleaned it may hold what the sender removed.
+      const skip = new Set(at === undefined || !guard ? msg.applied : msg.applied.filter((id) => !guard.wroteSince(id, at)));
+      done = this.#settled(applyInvalidation(this.#host.caches(), msg.target, { shared, now: this.#host.now(), skip }))
         .catch((error: unknown) => reportError(error, 'applying an invalidation from another context'))
         .then(() => this.#notify(msg.target));
       this.#remember(msg.id, done);
@@ -109,6 +149,11 @@ export class InvalidationBus {
         reportError(error, 'answering an invalidation');
       }
     });
+  }
+
+  /** `applied`, then this context's racing writes settled (they see the new generation). */
+  async #settled(applied: Promise<void>): Promise<void> {
+    await Promise.all([applied, this.#guard?.settle()]);
   }
 
   #notify(target: InvalidateTarget): void {

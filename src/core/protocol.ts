@@ -26,6 +26,11 @@ export interface InvalidateMessage {
   target: InvalidateTarget;
   /** The shared stores (`backend:location`) the sender already cleaned. */
   applied: string[];
+  /**
+   * When the sender began cleaning them (ms since the epoch): a receiver that wrote to one of
+   * them since then (the worker storing a response) cleans it again, or the write would survive.
+   */
+  at?: number;
 }
 
 /** The worker's answer to an `invalidate` posted to it: its stores are done. */
@@ -90,7 +95,9 @@ export function parseMessage(data: unknown): Envelope | undefined {
         if (typeof target === 'string') return undefined;
         const applied = d.applied === undefined ? [] : d.applied;
         if (!Array.isArray(applied) || applied.length > 100 || !applied.every((a) => typeof a === 'string' && a.length <= 1024)) return undefined;
-        return { type: 'invalidate', id: d.id, target, applied: [...(applied as string[])], cachette: PROTOCOL_VERSION };
+        if (d.at !== undefined && (typeof d.at !== 'number' || !Number.isFinite(d.at))) return undefined;
+        const at = d.at === undefined ? {} : { at: d.at };
+        return { type: 'invalidate', id: d.id, target, applied: [...(applied as string[])], ...at, cachette: PROTOCOL_VERSION };
       }
       case 'invalidated':
         return isId(d.id) ? { type: 'invalidated', id: d.id, cachette: PROTOCOL_VERSION } : undefined;

@@ -11,6 +11,7 @@ import { message, parseMessage } from '../core/protocol.js';
 import { reportError } from '../core/report.js';
 import { workerSnapshot } from './devtools-snapshot.js';
 import { forgetLearntHeaders } from './request-key.js';
+import { workerWrites } from './worker-writes.js';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -22,6 +23,7 @@ export function setUpWorker(): void {
   installed = true;
   const bus = invalidationBus();
   bus.listen();
+  bus.guardWrites(workerWrites);
   // Learnt Vary lists are an in-memory copy: any invalidation may have removed the stored ones.
   bus.onInvalidate(() => forgetLearntHeaders());
   self.addEventListener('activate', (event) => {

@@ -5,15 +5,19 @@
  * A failing cache never breaks a page: the request goes to the network and the error is
  * reported and counted.
  */
-import { getCache } from '../caches.js';
+import { getCache, invalidationBus } from '../caches.js';
 import type { Cache } from '../core/cache.js';
+import { storeId } from '../core/apply-invalidation.js';
 import { reportError } from '../core/report.js';
 import { SESSION_TAG } from '../core/session-tags.js';
 import { isCacheableRequest, patchResponseHeaders, storeDecision, varyHeaders, type StorePolicy } from './cacheability.js';
 import { EMPTY_VARY_HASH, learnHeaders, learntHeaders, pageKey, varyHash } from './request-key.js';
 import { routeTag, URL_TAG_PREFIX } from './route-table.js';
+import { networkRequest } from './network-request.js';
+import { joinMiss, leadMiss, sharedToResponse, type LeadMiss } from './shared-miss.js';
 import { count } from './stats.js';
-import { fromStorable, toStorable } from './stored-response.js';
+import { fromStorable, takeApart, toStorable } from './stored-response.js';
+import { trackWrite } from './worker-writes.js';
 
 /** How one route caches. */
 export interface CachePolicy {
@@ -35,7 +39,8 @@ interface WaitUntil {
 
 /**
  * The response for `request` under `policy`: from the cache when a live entry exists,
- * else from the network (stored when the rules allow, without delaying the response).
+ * else from the miss already in flight for it, else from the network (stored when the
+ * rules allow, without delaying the response).
  * @example registerRoute(/\/api\//, ({ request, event }) => respondWithCache(request, event, policy));
  */
 export async function respondWithCache(request: Request, event: WaitUntil | undefined, policy: CachePolicy): Promise<Response> {
@@ -48,7 +53,7 @@ export async function respondWithCache(request: Request, event: WaitUntil | unde
   } catch (error) {
     reportError(error, `the worker's route ${policy.routeId}`);
     count(policy.routeId, policy.cache, 'errors');
-    return fetch(request);
+    return fetch(networkRequest(request));
   }
   try {
     const hit = await lookup(cache, policy, request);
@@ -59,18 +64,44 @@ export async function respondWithCache(request: Request, event: WaitUntil | unde
   } catch (error) {
     reportError(error, `reading ${request.url} from cache '${policy.cache}'`);
     count(policy.routeId, policy.cache, 'errors');
-    return fetch(request);
+    return fetch(networkRequest(request));
+  }
+  const missKey = `${cache.alias}\u0000${policy.keyPrefix}\u0000${request.url}`;
+  const shared = await followMiss(missKey, request);
+  if (shared) {
+    count(policy.routeId, policy.cache, 'hits');
+    return shared;
   }
   count(policy.routeId, policy.cache, 'misses');
-  const response = await fetch(request);
+  const generation = invalidationBus().generation;
+  // HEAD is answered from a GET entry but never stored: a HEAD miss leads nothing.
+  const lead = request.method === 'GET' ? leadMiss(missKey, generation) : undefined;
+  let response: Response;
   try {
-    return await store(cache, policy, request, response, event);
+    response = await fetch(networkRequest(request));
   } catch (error) {
+    lead?.finish();
+    throw error;
+  }
+  try {
+    return await store(cache, policy, request, response, event, lead, generation);
+  } catch (error) {
+    lead?.finish();
     // Deciding or preparing to store failed (the cookie store, say): the page still gets its response.
     reportError(error, `storing ${request.url} in cache '${policy.cache}'`);
     count(policy.routeId, policy.cache, 'errors');
-    return response.bodyUsed ? fetch(request) : response;
+    return response.bodyUsed ? fetch(networkRequest(request)) : response;
   }
+}
+
+/** The answer of the miss in flight for `key`, when it can serve this request too. */
+async function followMiss(key: string, request: Request): Promise<Response | undefined> {
+  const pending = joinMiss(key, invalidationBus().generation);
+  if (!pending) return undefined;
+  const shared = await pending;
+  // The leader's response varies on headers this request may carry other values of.
+  if (!shared || (await varyHash(request, shared.vary)) !== shared.varyHash) return undefined;
+  return sharedToResponse(shared, request.method);
 }
 
 async function lookup(cache: Cache, policy: CachePolicy, request: Request): Promise<Response | undefined> {
@@ -78,11 +109,14 @@ async function lookup(cache: Cache, policy: CachePolicy, request: Request): Prom
   if (!headers) return undefined;
   const hash = await varyHash(request, headers);
   if (hash === undefined) return undefined;
-  const value = await cache.get(pageKey(policy.keyPrefix, request.url, hash));
+  const key = pageKey(policy.keyPrefix, request.url, hash);
+  const value = await cache.get(key);
   if (value === undefined) return undefined;
   const restored = fromStorable(value, request.method);
   if (!restored) {
-    reportError(new TypeError(`a corrupt entry for ${request.url}`), `reading cache '${policy.cache}'`);
+    reportError(new TypeError(`a corrupt entry for ${request.url} (not a stored response): removed`), `reading cache '${policy.cache}'`);
+    // Removed, so the miss that follows stores a good copy instead of failing again until the TTL passes.
+    void cache.delete(key).catch((error: unknown) => reportError(error, `removing the corrupt entry for ${request.url}`)); // fire-and-forget
     return undefined;
   }
   // An opaque response's headers are immutable (and hidden from the page anyway).
@@ -92,16 +126,29 @@ async function lookup(cache: Cache, policy: CachePolicy, request: Request): Prom
   return restored.response;
 }
 
-async function store(cache: Cache, policy: CachePolicy, request: Request, response: Response, event: WaitUntil | undefined): Promise<Response> {
+async function store(
+  cache: Cache,
+  policy: CachePolicy,
+  request: Request,
+  response: Response,
+  event: WaitUntil | undefined,
+  lead: LeadMiss | undefined,
+  generation: number,
+): Promise<Response> {
   const decision = storeDecision(request, response, policy.store, { opaque: policy.opaque });
   if (!decision.store) {
+    lead?.finish();
     count(policy.routeId, policy.cache, 'notStored');
     return response;
   }
-  if (response.type === 'opaque') return storeOpaque(cache, policy, request.url, response, decision.seconds, event);
+  if (response.type === 'opaque') {
+    lead?.finish();
+    return storeOpaque(cache, policy, request.url, response, decision.seconds, event, generation);
+  }
   const vary = varyHeaders(response);
   const hash = await varyHash(request, vary);
   if (hash === undefined) {
+    lead?.finish();
     // Varies on a session the worker cannot read: never risk serving it to another one.
     count(policy.routeId, policy.cache, 'notStored');
     return response;
@@ -109,28 +156,54 @@ async function store(cache: Cache, policy: CachePolicy, request: Request, respon
   const now = Date.now();
   const headers = new Headers(response.headers);
   patchResponseHeaders(headers, decision.seconds, now);
-  const forStore = response.clone();
+  // Two branches of one body: the page's streams at once; the other is read whole for the store and the followers.
+  const parts = takeApart(response.clone()).then((p) => ({ ...p, headers }));
   const forPage = new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  lead?.settle(parts.then((p) => ({ ...p, vary, varyHash: hash }), () => undefined));
   const tags = [...policy.tags, ...responseTags(response), routeTag(policy.routeId), URL_TAG_PREFIX + request.url];
   if (vary.includes('cookie') || vary.includes('authorization')) tags.push(SESSION_TAG);
-  storeLater(cache, policy, request.url, event, async () => {
-    const copy = new Response(forStore.body, { status: forStore.status, statusText: forStore.statusText, headers });
-    const value = await toStorable(copy, now, cache.store.capabilities.nativeResponses === true);
-    await cache.set(pageKey(policy.keyPrefix, request.url, hash), value, decision.seconds, { tags });
+  const key = pageKey(policy.keyPrefix, request.url, hash);
+  storeLater(cache, policy, request.url, event, generation, key, lead, async () => {
+    const value = await toStorable(await parts, now, cache.store.capabilities.nativeResponses === true);
+    if (invalidated(generation)) return false;
+    await cache.set(key, value, decision.seconds, { tags });
     await learnHeaders(cache, policy.keyPrefix, request.url, vary, decision.seconds, tags);
+    return true;
   });
   return forPage;
 }
 
-/** Runs a store after the page has its response, kept alive by `waitUntil`; failures are reported and counted. */
-function storeLater(cache: Cache, policy: CachePolicy, url: string, event: WaitUntil | undefined, write: () => Promise<void>): void {
-  const work = write().then(
-    () => count(policy.routeId, policy.cache, 'stored'),
-    (error: unknown) => {
+/** Whether an invalidation began since `generation` was read: what was fetched before it must not be stored. */
+function invalidated(generation: number): boolean {
+  return invalidationBus().generation !== generation;
+}
+
+/**
+ * Runs a store after the page has its response, kept alive by `waitUntil`; failures are
+ * reported and counted. An invalidation that begins while the response is fetched or
+ * written wins: the copy is not stored, or removed again if the write raced it.
+ */
+function storeLater(
+  cache: Cache,
+  policy: CachePolicy,
+  url: string,
+  event: WaitUntil | undefined,
+  generation: number,
+  key: string,
+  lead: LeadMiss | undefined,
+  write: () => Promise<boolean>,
+): void {
+  const work = write()
+    .then(async (written) => {
+      if (written && invalidated(generation)) await cache.delete(key);
+      count(policy.routeId, policy.cache, written && !invalidated(generation) ? 'stored' : 'notStored');
+    })
+    .catch((error: unknown) => {
       reportError(error, `storing ${url} in cache '${policy.cache}'`);
       count(policy.routeId, policy.cache, 'errors');
-    },
-  );
+    })
+    .finally(() => lead?.finish());
+  trackWrite(storeId(cache.store), work);
   event?.waitUntil(work);
 }
 
@@ -139,7 +212,15 @@ function storeLater(cache: Cache, policy: CachePolicy, url: string, event: WaitU
  * be rebuilt: only a backend that stores responses as they are (`cache-storage`) can keep
  * one, with no Vary to learn and no headers to add.
  */
-function storeOpaque(cache: Cache, policy: CachePolicy, url: string, response: Response, seconds: number | null, event: WaitUntil | undefined): Response {
+function storeOpaque(
+  cache: Cache,
+  policy: CachePolicy,
+  url: string,
+  response: Response,
+  seconds: number | null,
+  event: WaitUntil | undefined,
+  generation: number,
+): Response {
   if (cache.store.capabilities.nativeResponses !== true) {
     reportError(new TypeError(`an opaque response for ${url} needs a 'cache-storage' cache; '${policy.cache}' is '${cache.options.backend}'`), `storing ${url}`);
     count(policy.routeId, policy.cache, 'notStored');
@@ -147,9 +228,12 @@ function storeOpaque(cache: Cache, policy: CachePolicy, url: string, response: R
   }
   const tags = [...policy.tags, routeTag(policy.routeId), URL_TAG_PREFIX + url];
   const copy = response.clone();
-  storeLater(cache, policy, url, event, async () => {
-    await cache.set(pageKey(policy.keyPrefix, url, EMPTY_VARY_HASH), copy, seconds, { tags });
+  const key = pageKey(policy.keyPrefix, url, EMPTY_VARY_HASH);
+  storeLater(cache, policy, url, event, generation, key, undefined, async () => {
+    if (invalidated(generation)) return false;
+    await cache.set(key, copy, seconds, { tags });
     await learnHeaders(cache, policy.keyPrefix, url, [], seconds, tags);
+    return true;
   });
   return response;
 }

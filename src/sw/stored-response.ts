@@ -18,26 +18,36 @@ export interface ResponseRecord {
 /** Carries the store time inside a natively stored `Response`; never shown to the page. */
 const STORED_AT = 'cachette-stored-at';
 
+/** A response taken apart: what is stored, and what followers of a shared miss are served. */
+export interface ResponseParts {
+  status: number;
+  statusText: string;
+  headers: Headers;
+  body: Blob;
+}
+
 /**
- * The value to hand to `cache.set` for `response` (whose body this consumes).
+ * The value to hand to `cache.set` for a response (whose body this consumes) or its parts.
  * @example await pages.set(key, await toStorable(res.clone(), Date.now(), true), 600)
  */
-export async function toStorable(response: Response, storedAt: number, native: boolean): Promise<Response | ResponseRecord> {
-  const headers = new Headers(response.headers);
+export async function toStorable(response: Response | ResponseParts, storedAt: number, native: boolean): Promise<Response | ResponseRecord> {
+  const parts = response instanceof Response ? await takeApart(response) : response;
   if (native) {
+    const headers = new Headers(parts.headers);
     headers.set(STORED_AT, String(storedAt));
-    // Read whole (this runs after the page has its response): the stored copy then knows its size.
-    const body = await response.blob();
-    headers.set('content-length', String(body.size));
-    return new Response(body, { status: response.status, statusText: response.statusText, headers });
+    // The whole body is in hand: the stored copy then knows its size.
+    headers.set('content-length', String(parts.body.size));
+    return new Response(parts.body, { status: parts.status, statusText: parts.statusText, headers });
   }
-  return {
-    status: response.status,
-    statusText: response.statusText,
-    headers: [...headers],
-    body: await response.blob(),
-    storedAt,
-  };
+  return { status: parts.status, statusText: parts.statusText, headers: [...parts.headers], body: parts.body, storedAt };
+}
+
+/**
+ * A response's parts, its body read whole (after the page has its own copy streaming).
+ * @example const parts = await takeApart(response.clone());
+ */
+export async function takeApart(response: Response): Promise<ResponseParts> {
+  return { status: response.status, statusText: response.statusText, headers: new Headers(response.headers), body: await response.blob() };
 }
 
 /** A response read back from a cache, and when it was stored. */
@@ -66,11 +76,18 @@ export function fromStorable(value: unknown, method = 'GET'): RestoredResponse |
     return { response, storedAt: Number.isFinite(storedAt) ? storedAt : Date.now() };
   }
   if (!isRecord(value)) return undefined;
-  const response = new Response(bodyless ? null : value.body, {
-    status: value.status,
-    statusText: value.statusText,
-    headers: value.headers,
-  });
+  let response: Response;
+  try {
+    response = new Response(bodyless ? null : value.body, {
+      status: value.status,
+      statusText: value.statusText,
+      headers: value.headers,
+    });
+  } catch {
+    // A header name or value the platform refuses (a record from an older version or a
+    // corrupt profile): not a response, so a miss like any other foreign value.
+    return undefined;
+  }
   return { response, storedAt: value.storedAt };
 }
 
@@ -85,6 +102,7 @@ function isRecord(value: unknown): value is ResponseRecord {
     Array.isArray(v.headers) &&
     v.headers.every((h) => Array.isArray(h) && h.length === 2 && typeof h[0] === 'string' && typeof h[1] === 'string') &&
     (v.body instanceof ArrayBuffer || (typeof Blob !== 'undefined' && v.body instanceof Blob)) &&
-    typeof v.storedAt === 'number'
+    typeof v.storedAt === 'number' &&
+    Number.isFinite(v.storedAt)
   );
 }
