@@ -121,7 +121,7 @@ export async function startServer(fallback?: Route): Promise<TestServer> {
       timers.add(timer);
     });
 
-  async function serveStatic(pathname: string): Promise<Reply | undefined> {
+  async function serveStatic(pathname: string, ifNoneMatch: string | undefined): Promise<Reply | undefined> {
     for (const { prefix, dir, headers } of [...mounts].reverse()) {
       if (!pathname.startsWith(prefix)) continue;
       let rel = decodeURIComponent(pathname.slice(prefix.length));
@@ -132,9 +132,12 @@ export async function startServer(fallback?: Route): Promise<TestServer> {
       const info = await stat(file).catch(() => undefined);
       if (!info?.isFile()) continue;
       const type = TYPES[extname(file)] ?? 'application/octet-stream';
-      // No validators and no Cache-Control: Chromium's HTTP cache keeps nothing heuristically,
-      // and a worker's cache sees a plainly cacheable response.
-      return { body: await readFile(file), headers: { 'Content-Type': type, ...headers } };
+      // As a static file server answers: validators (so Chromium's HTTP cache keeps the file and
+      // revalidates it, heuristically fresh for a tenth of its age) and a 304 when they match.
+      const etag = `"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
+      const validators = { ETag: etag, 'Last-Modified': info.mtime.toUTCString() };
+      if (ifNoneMatch === etag) return { status: 304, headers: { ...validators, ...headers } };
+      return { body: await readFile(file), headers: { 'Content-Type': type, ...validators, ...headers } };
     }
     return undefined;
   }
@@ -153,7 +156,7 @@ export async function startServer(fallback?: Route): Promise<TestServer> {
     if (route !== undefined) {
       reply = typeof route === 'function' ? await route(request) : route;
     } else {
-      const file = method === 'GET' || method === 'HEAD' ? await serveStatic(url.pathname) : undefined;
+      const file = method === 'GET' || method === 'HEAD' ? await serveStatic(url.pathname, req.headers['if-none-match']) : undefined;
       if (file !== undefined) reply = file;
       else if (fallback === undefined) reply = { status: method === 'GET' || method === 'HEAD' ? 404 : 405 };
       else reply = typeof fallback === 'function' ? await fallback(request) : fallback;
