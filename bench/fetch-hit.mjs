@@ -27,7 +27,14 @@ export const description = 'cache-hit fetch latency through a service worker (1 
 /** Fetch timings are what Playwright's instrumentation distorts. */
 export const defaultDriver = 'bare';
 
-/** Variants in report order; `worker` names the entry in bench/workers/. */
+/**
+ * A checkout of another version of this repository (`CACHETTE_BASELINE=/tmp/base`, made with
+ * `git worktree add /tmp/base <commit>`): Cachette's two workers built from it run beside the
+ * current ones, so what a change costs on hits is measured in one run.
+ */
+const BASELINE = process.env.CACHETTE_BASELINE || undefined;
+
+/** Variants in report order; `worker` names the entry in bench/workers/ (built from `checkout` when set). */
 const VARIANTS = [
   { id: 'none', label: 'no worker (loopback server, 0 ms delay)' },
   { id: 'minimal-memory', label: 'minimal worker, in-memory `Map` (floor for any worker hit)', worker: 'minimal-memory' },
@@ -36,6 +43,12 @@ const VARIANTS = [
   { id: 'workbox-cf', label: 'Workbox `CacheFirst` alone', worker: 'workbox-cache-first' },
   { id: 'cachette-cs', label: 'Cachette `cacheRoutes`, `cache-storage` backend', worker: 'cachette-cache-storage' },
   { id: 'cachette-idb', label: 'Cachette `cacheRoutes`, `idb` backend', worker: 'cachette-idb' },
+  ...(BASELINE === undefined
+    ? []
+    : [
+        { id: 'cachette-cs-baseline', label: 'the same, `cache-storage`, built from CACHETTE_BASELINE', worker: 'cachette-cache-storage', checkout: BASELINE },
+        { id: 'cachette-idb-baseline', label: 'the same, `idb`, built from CACHETTE_BASELINE', worker: 'cachette-idb', checkout: BASELINE },
+      ]),
 ];
 const SIZES = [
   { id: '1k', path: '/data/1k', bytes: 1024, label: '1 KB' },
@@ -51,6 +64,12 @@ const RATIOS = [
   ['cachette-idb', 'minimal-cache-storage'],
   ['workbox-cf', 'minimal-cache-storage'],
   ['minimal-cache-storage', 'minimal-memory'],
+  ...(BASELINE === undefined
+    ? []
+    : [
+        ['cachette-cs', 'cachette-cs-baseline'],
+        ['cachette-idb', 'cachette-idb-baseline'],
+      ]),
 ];
 
 const REPORT_TIMEOUT_MS = 270_000;
@@ -65,7 +84,7 @@ export async function run({ driver = defaultDriver, params = {}, log = console.e
   const [page, frame, workers] = await Promise.all([
     buildPage(name),
     buildPage(`${name}-frame`),
-    Promise.all(VARIANTS.map((v) => (v.worker ? buildWorker(v.worker) : undefined))),
+    Promise.all(VARIANTS.map((v) => (v.worker ? buildWorker(v.worker, v.checkout) : undefined))),
   ]);
   const bodies = Object.fromEntries(SIZES.map((s) => [s.path, makeBody(s.bytes)]));
   const origins = [];
@@ -162,6 +181,7 @@ function summarizeReport(result, environment) {
     benchmark: name,
     description,
     date: new Date().toISOString(),
+    ...(BASELINE === undefined ? {} : { baseline: BASELINE }),
     environment: { ...environment, userAgent: result.userAgent, timerResolutionUs: resolutionUs, crossOriginIsolated: result.crossOriginIsolated, frames: result.frames },
     config: { ...result.config, sizes: SIZES, order: 'interleaved: every round fetches each variant × size once, shuffled (seeded)', origins: 'one server (port) per variant' },
     unit: 'µs',

@@ -3,6 +3,7 @@
 // a nested Vite build, iife, no code splitting, production mode (so workbox's dev-only
 // logging is compiled out). `cachette/sw` is aliased to src/sw/index.ts, so a run measures
 // the current source (no `npm run build` needed).
+import { join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 
@@ -10,11 +11,14 @@ const WORKERS = fileURLToPath(new URL('../workers/', import.meta.url));
 const SW_SOURCE = fileURLToPath(new URL('../../src/sw/index.ts', import.meta.url));
 
 /**
- * Builds bench/workers/<name>.ts; resolves to the script's code.
+ * Builds bench/workers/<name>.ts; resolves to the script's code. `checkout`, a directory
+ * holding another version of this repository (`git worktree add /tmp/base <commit>`), builds
+ * the same worker against that version's `src/sw` instead, to measure a change in one run.
  * @param {string} name
+ * @param {string} [checkout]
  * @returns {Promise<string>}
  */
-export async function buildWorker(name) {
+export async function buildWorker(name, checkout) {
   const entry = `${WORKERS}${name}.ts`;
   const result = await build({
     configFile: false,
@@ -23,7 +27,7 @@ export async function buildWorker(name) {
     logLevel: 'warn',
     publicDir: false,
     plugins: [],
-    resolve: { alias: { 'cachette/sw': SW_SOURCE } },
+    resolve: { alias: { 'cachette/sw': checkout === undefined ? SW_SOURCE : join(resolvePath(checkout), 'src/sw/index.ts') } },
     build: {
       write: false,
       copyPublicDir: false,

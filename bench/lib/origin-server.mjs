@@ -20,9 +20,10 @@ const ISOLATION = {
 
 /**
  * Starts one origin; resolves once listening.
- * @param {{ root: string, worker?: string, bodies: Record<string, Buffer> }} options
+ * @param {{ root: string, worker?: string, bodies: Record<string, Buffer>, delayMs?: number }} options
  *   `bodies`: path → body, served as `application/json` with no caching headers (the data
- *   is fresh only as long as a worker says so; the browser's HTTP cache keeps none of it).
+ *   is fresh only as long as a worker says so; the browser's HTTP cache keeps none of it),
+ *   each after `delayMs` (default 0: a slow origin or database when set).
  * @returns {Promise<{ origin: string, hits: () => Record<string, number>, close: () => Promise<void> }>}
  */
 export async function startOrigin(options) {
@@ -52,9 +53,9 @@ export async function startOrigin(options) {
 
 /**
  * What one origin answers, for a path already stripped of any mount prefix.
- * @param {{ root: string, worker?: string, bodies: Record<string, Buffer> }} options
+ * @param {{ root: string, worker?: string, bodies: Record<string, Buffer>, delayMs?: number }} options
  */
-function originHandler({ root, worker, bodies }) {
+function originHandler({ root, worker, bodies, delayMs = 0 }) {
   const hits = Object.fromEntries(Object.keys(bodies).map((path) => [path, 0]));
 
   async function serve(req, res, pathname) {
@@ -65,6 +66,7 @@ function originHandler({ root, worker, bodies }) {
     const body = bodies[pathname];
     if (body) {
       hits[pathname] += 1;
+      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
       res.writeHead(200, { ...ISOLATION, 'Content-Type': 'application/json' });
       res.end(req.method === 'HEAD' ? undefined : body);
       return;
