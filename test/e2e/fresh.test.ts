@@ -152,6 +152,19 @@ describe.each(['idb', 'cache-storage'] as const)('fresh after every change, %s b
     await expectFresh('/api/site/4');
   });
 
+  it('invalidate({ keys }) with the route’s tag: a value computed from a fetch through the worker is recomputed from the server', async () => {
+    const path = '/api/authors/8';
+    // The default cache mode: the URL is a worker route, whose refill revalidates past the HTTP cache.
+    const compute = `window.cachette.cache.getOrSet('author-8', () => fetch('${path}').then((r) => r.json()), 600)`;
+    expect(await page.evaluate(compute)).toEqual({ path, version: 1 });
+    expect(await page.evaluate(compute)).toEqual({ path, version: 1 });
+    expect(server.hits(`GET ${path}`)).toBe(1);
+    change(path);
+    await invalidate(`{ keys: ['author-8'], tags: ['authors'] }`);
+    expect(await page.evaluate(compute)).toEqual({ path, version: 2 });
+    expect(server.hits(`GET ${path}`)).toBe(2);
+  });
+
   it('invalidatedBy: the read after a successful mutation through the worker reaches the server', async () => {
     expect(await read('/api/authors/7')).toEqual({ path: '/api/authors/7', version: 1 });
     expect(await read('/api/authors/7')).toEqual({ path: '/api/authors/7', version: 1 });
