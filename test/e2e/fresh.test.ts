@@ -246,6 +246,20 @@ describe.each(['idb', 'cache-storage'] as const)('fresh after every change, %s b
     expect(server.hits('GET /api/slow/2')).toBe(1);
   });
 
+  it('a miss still fills the cache when the tab that asked closes while it is in flight', async () => {
+    server.route('GET', '/api/slow/4', (request) => ({ ...unfresh(request), delay: 800 }));
+    const leaving = await browser.newPage();
+    await leaving.goto(server.url('/'));
+    await waitForController(leaving);
+    await leaving.evaluate(`void fetch('/api/slow/4')`);
+    await expect.poll(() => server.hits('GET /api/slow/4')).toBe(1);
+    await leaving.close();
+    // The other tab asks after the response has had time to arrive and be stored.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await read('/api/slow/4')).toEqual({ path: '/api/slow/4', version: 1 });
+    expect(server.hits('GET /api/slow/4')).toBe(1);
+  });
+
   it('a response fetched before an invalidation is not stored after it', async () => {
     server.route('GET', '/api/slow/3', (request) => ({ ...resource(request), delay: 600 }));
     await page.evaluate(`window.inFlight = fetch('/api/slow/3').then((r) => r.json())`);
