@@ -11,8 +11,12 @@ defineCaches({
 });
 
 // The "caching off" switch of the page: `?nocache` goes straight to the network, as a view
-// under Django's @never_cache. Registered first: routes are tried in order.
-registerRoute(({ url, sameOrigin }) => sameOrigin && url.searchParams.has('nocache'), ({ request }) => fetch(request));
+// under Django's @never_cache (which tells browsers not to cache either: the API's max-age
+// must not let the browser's HTTP cache answer). Registered first: routes are tried in order.
+registerRoute(
+  ({ url, sameOrigin }) => sameOrigin && url.searchParams.has('nocache'),
+  ({ request }) => fetch(new Request(request, { cache: 'no-store' })),
+);
 
 // Vite's dev server (its client, modules and pre-bundled dependencies): straight to the
 // network too, so the per-site cache below holds the app, not the toolchain. These paths do

@@ -4,6 +4,7 @@
  * database in `Server-Timing: db;desc="N queries";dur=MS` (and `X-Queries: N`), so the page
  * can show it and a response answered by the worker's cache (with `Age`) is known to cost 0.
  */
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Connect, Plugin } from 'vite';
 import { BlogDb, type QueryLog } from './db.js';
@@ -152,6 +153,19 @@ async function handle(req: IncomingMessage, res: ServerResponse, url: URL, datab
   stats.byPath[key] = (stats.byPath[key] ?? 0) + 1;
   res.setHeader('Server-Timing', `db;desc="${log.queries} queries";dur=${log.ms.toFixed(1)}`);
   res.setHeader('X-Queries', String(log.queries));
+  if (method === 'GET' && status === 200) {
+    // As a cache-friendly Django API answers: @cache_control(max_age=60) on the shared views
+    // (the browser's HTTP cache keeps them too), and ConditionalGetMiddleware's ETag and 304.
+    const personal = /cookie/i.test(String(res.getHeader('Vary') ?? ''));
+    if (!personal) res.setHeader('Cache-Control', 'max-age=60');
+    const etag = `"${createHash('sha1').update(JSON.stringify(payload)).digest('base64url')}"`;
+    res.setHeader('ETag', etag);
+    if (req.headers['if-none-match'] === etag) {
+      res.statusCode = 304;
+      res.end();
+      return;
+    }
+  }
   send(res, status, payload);
 }
 

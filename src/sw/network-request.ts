@@ -17,8 +17,9 @@
  * its mode. Requests the worker will not store (other methods, `ttl: 0` routes, other
  * origins under `cacheSite`) never come here and keep the page's mode.
  *
- * Navigations: a Request cannot be copied with a new init while its mode is `navigate`
- * (Chromium throws), so a navigation is rebuilt from its URL, headers and policies; its
+ * Navigations too: the browser's HTTP cache would answer a navigation as readily as a
+ * fetch. Copying a `navigate` request with an init makes it `same-origin` (the Fetch
+ * standard's rule; Chromium 156 does so rather than throw as older versions did), and its
  * `redirect: 'manual'` is kept, so a redirect still reaches the browser as a navigation.
  */
 
@@ -30,18 +31,5 @@ const ALREADY_FRESH: ReadonlySet<RequestCache> = new Set<RequestCache>(['no-cach
  * @example const response = await fetch(networkRequest(event.request));
  */
 export function networkRequest(request: Request): Request {
-  if (ALREADY_FRESH.has(request.cache)) return request;
-  if (request.mode !== 'navigate') return new Request(request, { cache: 'no-cache' });
-  return new Request(request.url, {
-    method: request.method,
-    headers: request.headers,
-    credentials: request.credentials,
-    redirect: request.redirect,
-    referrer: request.referrer,
-    referrerPolicy: request.referrerPolicy,
-    integrity: request.integrity,
-    signal: request.signal,
-    mode: 'same-origin',
-    cache: 'no-cache',
-  });
+  return ALREADY_FRESH.has(request.cache) ? request : new Request(request, { cache: 'no-cache' });
 }
