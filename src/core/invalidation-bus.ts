@@ -151,7 +151,7 @@ export class InvalidationBus {
     });
   }
 
-  /** `applied`, then this context's racing writes settled (they see the new generation). */
+  /** Done once `applied` is, and every write this context had begun has settled (each sees the new generation). */
   async #settled(applied: Promise<void>): Promise<void> {
     await Promise.all([applied, this.#guard?.settle()]);
   }
