@@ -5,8 +5,9 @@ import { CHROME_ARGS, findChrome } from './scripts/chrome-path.mjs';
 
 // The library build: one entry per export; workbox and idb stay external so an app and
 // Cachette share one workbox-routing Router. 'cachette/vite' runs in Node inside the app's
-// own Vite: vite and Node's built-ins stay external too.
-const external = [/^idb(\/|$)/, /^workbox-/, /^vite(\/|$)/, /^node:/];
+// own Vite: vite and Node's built-ins stay external too. 'cachette/server' runs in Node:
+// the redis client is an optional peer, loaded only when a hub is given a Redis broker.
+const external = [/^idb(\/|$)/, /^workbox-/, /^vite(\/|$)/, /^node:/, /^redis(\/|$)/, /^@redis\//];
 
 export default defineConfig({
   build: {
@@ -22,6 +23,7 @@ export default defineConfig({
         page: 'src/page/index.ts',
         devtools: 'src/devtools/index.ts',
         vite: 'src/vite/plugin.ts',
+        server: 'src/server/index.ts',
       },
       formats: ['es'],
     },
@@ -35,7 +37,18 @@ export default defineConfig({
           name: 'unit',
           environment: 'happy-dom',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/**/*.browser.test.ts', 'test/e2e/**'],
+          exclude: ['test/**/*.browser.test.ts', 'test/e2e/**', 'test/server/**'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // cachette/server in Node, against a real redis-server the tests start.
+          name: 'server',
+          environment: 'node',
+          include: ['test/server/**/*.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
         },
       },
       {

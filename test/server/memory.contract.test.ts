@@ -1,0 +1,3 @@
+import { runHubContract } from './contract/index.js';
+
+runHubContract('memory', () => ({ broker: 'memory' }));
