@@ -10,7 +10,8 @@ import { reportError } from './report.js';
 import { applyInvalidation, storeId } from './apply-invalidation.js';
 import type { Cache } from './cache.js';
 import { checkTarget, type InvalidateTarget } from './invalidate-target.js';
-import { CHANNEL_NAME, message, parseMessage, type Envelope, type InvalidatedMessage } from './protocol.js';
+import { describe } from './options.js';
+import { CHANNEL_NAME, message, parseMessage, type Envelope, type InvalidatedMessage, type PushOrigin } from './protocol.js';
 
 /** What the bus needs from its realm: the configured caches and the time. */
 export interface BusHost {
@@ -29,6 +30,18 @@ export interface WriteGuard {
   settle(): Promise<void>;
   /** Whether this context finished a write to the store `id` (see `storeId`) at or after `since`. */
   wroteSince(id: string, since: number): boolean;
+}
+
+/** For an invalidation that has an identity of its own: an event pushed by an invalidation hub. */
+export interface InvalidateOptions {
+  /**
+   * Its id (1 to 64 characters) instead of a fresh one. Every context acts once per id, so
+   * contexts applying the same event each on their own (tabs without Web Locks, the worker's
+   * catch-up) act once: a second `invalidate` with a known id only waits for the first.
+   */
+  id?: string;
+  /** The hub and event it came from, told to the other contexts with the message. */
+  pushed?: PushOrigin;
 }
 
 /** A listener of invalidations: local ones, from other tabs and from the worker. */
@@ -90,14 +103,24 @@ export class InvalidationBus {
 
   /**
    * Removes what `target` matches everywhere; resolves once this context's stores (and the
-   * controlling worker's, when it answers) no longer hold it and the message is sent.
+   * controlling worker's, when it answers) no longer hold it and the message is sent. With
+   * `options.id` already seen here (applied or heard), only waits for that invalidation.
    */
-  async invalidate(raw: InvalidateTarget): Promise<void> {
+  async invalidate(raw: InvalidateTarget, options: InvalidateOptions = {}): Promise<void> {
     const target = checkTarget(raw);
     if (typeof target === 'string') throw new TypeError(`cachette: ${target}`);
+    const { id = newId(), pushed } = options;
+    if (typeof id !== 'string' || id.length === 0 || id.length > 64) {
+      throw new TypeError(`cachette: an invalidation id must be a string of 1 to 64 characters, got ${describe(id)}`);
+    }
+    // Receivers drop a malformed message silently: refuse it here, where someone hears.
+    if (pushed !== undefined && !parseMessage(message({ type: 'invalidate', id, target: { all: true }, applied: [], pushed }))) {
+      throw new TypeError(`cachette: pushed must be { hub: an absolute URL, id: '' or an event id of at most 64 characters }, got ${describe(pushed)}`);
+    }
+    const known = this.#recent.get(id);
+    if (known) return known;
     this.listen();
     this.#generation += 1;
-    const id = newId();
     const caches = this.#host.caches();
     // Wall-clock time, not the host clock: the receiver compares it with its own writes.
     const at = Date.now();
@@ -106,7 +129,7 @@ export class InvalidationBus {
     await done;
     this.#notify(target);
     const applied = [...new Set(caches.filter((c) => c.store.capabilities.sharing === 'origin').map((c) => storeId(c.store)))];
-    const envelope = message({ type: 'invalidate', id, target, applied, at });
+    const envelope = message({ type: 'invalidate', id, target, applied, at, ...(pushed ? { pushed: { hub: pushed.hub, id: pushed.id } } : {}) });
     this.#channel?.postMessage(envelope);
     await tellWorker(envelope);
   }

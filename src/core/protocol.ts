@@ -31,12 +31,45 @@ export interface InvalidateMessage {
    * them since then (the worker storing a response) cleans it again, or the write would survive.
    */
   at?: number;
+  /** Set when an invalidation hub pushed this invalidation (see `PushOrigin`). */
+  pushed?: PushOrigin;
+}
+
+/**
+ * Where a pushed invalidation came from: the hub's absolute URL (as `connectInvalidations`
+ * resolved it) and the event's id there (`''` for a reset from a hub that has no events
+ * yet). A tab that follows the tab holding the hub's connection remembers the id, so
+ * that, taking over, it resumes after what it already heard.
+ */
+export interface PushOrigin {
+  hub: string;
+  id: string;
 }
 
 /** The worker's answer to an `invalidate` posted to it: its stores are done. */
 export interface InvalidatedMessage {
   type: 'invalidated';
   id: string;
+}
+
+/**
+ * The tab holding a hub's connection says where it stands: caught up with what was missed
+ * (`ready`), or refused by the hub (`refused`, a 401). Sent when that changes, and in
+ * answer to a `push-status-request`.
+ */
+export interface PushStatusMessage {
+  type: 'push-status';
+  /** The hub's absolute URL. */
+  hub: string;
+  status: 'ready' | 'refused';
+  /** The id of the last event it applied (`''` before any). */
+  lastId: string;
+}
+
+/** A tab following a hub's connection asks the tab holding it for its `push-status`. */
+export interface PushStatusRequestMessage {
+  type: 'push-status-request';
+  hub: string;
 }
 
 /** The devtools panel asks the worker what it holds (answered on the message's port). */
@@ -63,7 +96,14 @@ export interface WorkerSnapshot {
 }
 
 /** Every message of the protocol. */
-export type Message = SkipWaitingMessage | InvalidateMessage | InvalidatedMessage | DevtoolsRequestMessage | DevtoolsSnapshotMessage;
+export type Message =
+  | SkipWaitingMessage
+  | InvalidateMessage
+  | InvalidatedMessage
+  | DevtoolsRequestMessage
+  | DevtoolsSnapshotMessage
+  | PushStatusMessage
+  | PushStatusRequestMessage;
 
 /** A message as it travels: the body plus the protocol tag and version. */
 export type Envelope<M extends Message = Message> = M & { cachette: typeof PROTOCOL_VERSION };
@@ -97,7 +137,9 @@ export function parseMessage(data: unknown): Envelope | undefined {
         if (!Array.isArray(applied) || applied.length > 100 || !applied.every((a) => typeof a === 'string' && a.length <= 1024)) return undefined;
         if (d.at !== undefined && (typeof d.at !== 'number' || !Number.isFinite(d.at))) return undefined;
         const at = d.at === undefined ? {} : { at: d.at };
-        return { type: 'invalidate', id: d.id, target, applied: [...(applied as string[])], ...at, cachette: PROTOCOL_VERSION };
+        if (d.pushed !== undefined && !isPushOrigin(d.pushed)) return undefined;
+        const pushed = d.pushed === undefined ? {} : { pushed: { hub: d.pushed.hub, id: d.pushed.id } };
+        return { type: 'invalidate', id: d.id, target, applied: [...(applied as string[])], ...at, ...pushed, cachette: PROTOCOL_VERSION };
       }
       case 'invalidated':
         return isId(d.id) ? { type: 'invalidated', id: d.id, cachette: PROTOCOL_VERSION } : undefined;
@@ -107,6 +149,12 @@ export function parseMessage(data: unknown): Envelope | undefined {
         return isId(d.id) && isSnapshot(d.snapshot)
           ? { type: 'devtools-snapshot', id: d.id, snapshot: d.snapshot, cachette: PROTOCOL_VERSION }
           : undefined;
+      case 'push-status':
+        return isHub(d.hub) && (d.status === 'ready' || d.status === 'refused') && isEventId(d.lastId)
+          ? { type: 'push-status', hub: d.hub, status: d.status, lastId: d.lastId, cachette: PROTOCOL_VERSION }
+          : undefined;
+      case 'push-status-request':
+        return isHub(d.hub) ? { type: 'push-status-request', hub: d.hub, cachette: PROTOCOL_VERSION } : undefined;
       default:
         return undefined;
     }
@@ -118,6 +166,21 @@ export function parseMessage(data: unknown): Envelope | undefined {
 
 function isId(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0 && value.length <= 64;
+}
+
+/** A hub's event id, or `''` for none yet. */
+function isEventId(value: unknown): value is string {
+  return value === '' || isId(value);
+}
+
+function isHub(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= 2048;
+}
+
+function isPushOrigin(value: unknown): value is PushOrigin {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return isHub(v.hub) && isEventId(v.id);
 }
 
 /** The shape the panel relies on; the panel still reads each field defensively. */

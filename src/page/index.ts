@@ -7,3 +7,11 @@ export type { FragmentContent } from './fragment-html.js';
 export { defineFragment, refreshFragments, type DefineFragmentOptions, type FragmentRenderer } from './fragment-element.js';
 export { requestWorkerSnapshot } from './worker-snapshot.js';
 export type { WorkerSnapshot } from '../core/protocol.js';
+export {
+  connectInvalidations,
+  type ConnectInvalidationsOptions,
+  type InvalidationsConnection,
+  type LockManagerLike,
+  type FetchLike,
+  type Timers,
+} from './connect-invalidations.js';

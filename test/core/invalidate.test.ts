@@ -165,6 +165,54 @@ describe('invalidate', () => {
     }
   });
 
+  it('an invalidation with its own id (a pushed event) acts once per context, whichever way it arrives first', async () => {
+    const tab = otherTab({ default: { backend: 'memory', location: `${location}-id` } });
+    const raw = new BroadcastChannel(CHANNEL_NAME);
+    (raw as { unref?: () => void }).unref?.();
+    try {
+      const sent: unknown[] = [];
+      raw.onmessage = (event) => sent.push(event.data);
+      const heard: InvalidateTarget[] = [];
+      tab.bus.onInvalidate((t) => heard.push(t));
+      const pushed = { hub: 'https://app.test/cachette/events', id: '1700000000000-1' };
+      // Applied here first, then the same id heard from another tab: once.
+      await tab.handler.get().set('a', 1);
+      await tab.bus.invalidate({ keys: ['a'] }, { id: '1700000000000-1', pushed });
+      await tab.bus.receive({ cachette: PROTOCOL_VERSION, type: 'invalidate', id: '1700000000000-1', target: { keys: ['a'] } });
+      await tab.bus.invalidate({ keys: ['a'] }, { id: '1700000000000-1', pushed });
+      expect(heard).toEqual([{ keys: ['a'] }]);
+      expect(await tab.handler.get().has('a')).toBe(false);
+      await until(() => sent.length === 1);
+      expect(sent[0]).toMatchObject({ type: 'invalidate', id: '1700000000000-1', target: { keys: ['a'] }, pushed });
+      // Heard first, then applied with the same id (a tab taking over replays it): once, and not sent again.
+      await tab.handler.get().set('b', 1);
+      await tab.bus.receive({ cachette: PROTOCOL_VERSION, type: 'invalidate', id: '1700000000000-2', target: { keys: ['b'] } });
+      await tab.bus.invalidate({ keys: ['b'] }, { id: '1700000000000-2' });
+      expect(heard).toEqual([{ keys: ['a'] }, { keys: ['b'] }]);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(sent).toHaveLength(1);
+      // Without an id each call is its own invalidation.
+      await tab.bus.invalidate({ keys: ['c'] });
+      await tab.bus.invalidate({ keys: ['c'] });
+      expect(heard).toHaveLength(4);
+    } finally {
+      raw.close();
+      tab.bus.close();
+    }
+  });
+
+  it('rejects an invalidation id or push origin that receivers would drop, with a TypeError naming it', async () => {
+    const tab = otherTab({ default: { backend: 'memory', location: `${location}-badid` } });
+    try {
+      await expect(tab.bus.invalidate({ keys: ['a'] }, { id: '' })).rejects.toThrow(/invalidation id must be a string of 1 to 64 characters/);
+      await expect(tab.bus.invalidate({ keys: ['a'] }, { id: 'x'.repeat(65) })).rejects.toThrow(TypeError);
+      await expect(tab.bus.invalidate({ keys: ['a'] }, { pushed: { hub: '', id: '1-0' } })).rejects.toThrow(/pushed must be/);
+      await expect(tab.bus.invalidate({ keys: ['a'] }, { pushed: { hub: 'https://a.test/', id: 'x'.repeat(65) } })).rejects.toThrow(/pushed must be/);
+    } finally {
+      tab.bus.close();
+    }
+  });
+
   it('ignores garbage on the channel without throwing, and keeps working', async () => {
     const tab = otherTab({ default: { backend: 'memory', location: `${location}-g` } });
     const raw = new BroadcastChannel(CHANNEL_NAME);
