@@ -14,6 +14,7 @@ import { isCacheableRequest, patchResponseHeaders, storeDecision, varyHeaders, t
 import { EMPTY_VARY_HASH, learnHeaders, learntHeaders, pageKey, varyHash } from './request-key.js';
 import { routeTag, URL_TAG_PREFIX } from './route-table.js';
 import { networkRequest } from './network-request.js';
+import { catchUpOnce } from './push-catch-up.js';
 import { joinMiss, leadMiss, sharedToResponse, type LeadMiss } from './shared-miss.js';
 import { count } from './stats.js';
 import { fromStorable, takeApart, toStorable } from './stored-response.js';
@@ -55,6 +56,9 @@ export async function respondWithCache(request: Request, event: WaitUntil | unde
     count(policy.routeId, policy.cache, 'errors');
     return fetch(networkRequest(request));
   }
+  // Coming back after every tab was closed: what was published meanwhile is applied first.
+  const catchingUp = catchUpOnce();
+  if (catchingUp) await catchingUp;
   try {
     const hit = await lookup(cache, policy, request);
     if (hit) {
