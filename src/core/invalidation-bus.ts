@@ -127,11 +127,12 @@ export class InvalidationBus {
     const done = this.#settled(applyInvalidation(caches, target, { shared: true, now: this.#host.now() }));
     this.#remember(id, done.catch(() => {}));
     await done;
-    this.#notify(target);
     const applied = [...new Set(caches.filter((c) => c.store.capabilities.sharing === 'origin').map((c) => storeId(c.store)))];
     const envelope = message({ type: 'invalidate', id, target, applied, at, ...(pushed ? { pushed: { hub: pushed.hub, id: pushed.id } } : {}) });
     this.#channel?.postMessage(envelope);
     await tellWorker(envelope);
+    // Listeners last: one that re-renders fetches through the worker, which must be clean by then.
+    this.#notify(target);
   }
 
   /** Subscribes to every invalidation; returns the unsubscribe function. */
@@ -161,6 +162,9 @@ export class InvalidationBus {
       const skip = new Set(at === undefined || !guard ? msg.applied : msg.applied.filter((id) => !guard.wroteSince(id, at)));
       done = this.#settled(applyInvalidation(this.#host.caches(), msg.target, { shared, now: this.#host.now(), skip }))
         .catch((error: unknown) => reportError(error, 'applying an invalidation from another context'))
+        // A tab waits for the controlling worker too before its listeners run (they may refetch
+        // through it); the worker knows the id and answers as soon as its own stores are clean.
+        .then(() => (shared ? undefined : tellWorker(msg)))
         .then(() => this.#notify(msg.target));
       this.#remember(msg.id, done);
     }
