@@ -1,32 +1,41 @@
 // The blog SPA: Django's caching guide, in the browser. Caches, the worker, the router, the
-// user and caching switches, the mutations (with their post_save receivers) and, in
-// development, the devtools panel.
+// user and caching switches, the mutations (with their post_save receivers), the changes
+// other browsers make (pushed by the API's invalidation hub) and, in development, the
+// devtools panel.
 import { defineCaches, onInvalidate } from '../src/index.js';
 import { register } from '../src/page/index.js';
 import { compare, comparisonTable } from './app/compare.js';
+import { connectPush, type PushLink } from './app/push.js';
 import { lastRenderStart, navigate, render } from './app/router.js';
 import { cachingOn, currentUser, setCaching, signIn } from './app/settings.js';
 import { articlesChanged, authorDeleted, authorsChanged } from './app/signals.js';
 
-// CACHES: the page's default cache in IndexedDB (shared by every tab), and the DummyCache
-// the "caching off" switch uses.
+// CACHES: the page's default cache in IndexedDB (shared by every tab), the DummyCache the
+// "caching off" switch uses, and the worker's API cache (sw.ts), named here too so that the
+// tab applying an invalidation empties that shared store before any listener re-renders:
+// the worker hears the same invalidation a moment later, and the re-render's requests
+// could otherwise reach it first and get the old response back (an `Age` header, the old
+// count stored again for 500 s).
 defineCaches({
   default: { backend: 'idb', location: 'demo', timeout: 500 },
   off: { backend: 'dummy' },
+  api: { backend: 'cache-storage', location: 'demo-api', maxEntries: 500 },
 });
 
 const $ = <T extends Element = HTMLElement>(selector: string): T | null => document.querySelector<T>(selector);
 let comparing = false;
+let push: PushLink | undefined;
 
-// Another tab's mutation, the worker's invalidatedBy, the panel's buttons: re-render what is
-// shown, once the burst of invalidations is over, unless a render started since.
+// Another tab's mutation, another browser's (pushed by the hub), the worker's invalidatedBy,
+// the panel's buttons: re-render what is shown, once the burst of invalidations is over,
+// unless a render started since, keeping what the reader is typing.
 let rerender: ReturnType<typeof setTimeout> | undefined;
 onInvalidate(() => {
   if (comparing) return;
   const at = performance.now();
   clearTimeout(rerender);
   rerender = setTimeout(() => {
-    if (!comparing && lastRenderStart < at) void render();
+    if (!comparing && lastRenderStart < at) void render({ keepInput: true });
   }, 40);
 });
 
@@ -35,6 +44,8 @@ function setUpHeader(): void {
   users.value = currentUser() ?? '';
   users.addEventListener('change', () => {
     signIn(users.value || undefined);
+    // The hub tells a connection its user's personal changes: connect again as the new user.
+    push?.reconnect();
     void render();
   });
   const caching = $<HTMLInputElement>('#caching')!;
@@ -118,6 +129,8 @@ async function runComparison(): Promise<void> {
   comparing = true;
   let status = '';
   try {
+    // Measured on settled caches: what other browsers changed while this page loaded is applied first.
+    await push?.ready;
     const rows = await compare(navigate, (text) => (status = text));
     await navigate('/numbers');
     $('#comparison')!.innerHTML = comparisonTable(rows);
@@ -144,6 +157,8 @@ async function start(): Promise<void> {
   );
   await Promise.race([controlled, new Promise((resolve) => setTimeout(resolve, 5000))]);
   await render();
+  // Then what other browsers change: an enhancement, as the worker is; the header says if it is off.
+  push = connectPush($('#push-status')!);
   if (import.meta.env.DEV) {
     const { mountDevtools } = await import('../src/devtools/index.js');
     mountDevtools({ position: 'bottom-right' });

@@ -3,15 +3,32 @@
  * loopback only, over the SQLite database in ./db.ts. Every response says what it cost the
  * database in `Server-Timing: db;desc="N queries";dur=MS` (and `X-Queries: N`), so the page
  * can show it and a response answered by the worker's cache (with `Age`) is known to cost 0.
+ *
+ * It also mounts Cachette's invalidation hub at `/cachette/events`: each mutation publishes
+ * what it made stale (../app/stale.ts), as Django's `post_save` receivers would, so a change
+ * made in one browser reaches the caches of every other one. A user's personal data goes to
+ * that user's connections only.
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Connect, Plugin } from 'vite';
+import { createInvalidationHub, type BrokerOption, type PushedTarget } from '../../src/server/index.js';
+import { articlesStale, authorGoneStale, authorsStale, mineStale } from '../app/stale.js';
 import { BlogDb, type QueryLog } from './db.js';
 
 export interface BlogApiOptions {
   /** Artificial latency per SQL query in ms; default `DEMO_QUERY_MS` from the environment, else 10. */
   queryMs?: number;
+  /**
+   * A file for the database, so that API processes started on the same file share one blog;
+   * default `DEMO_DB_FILE` from the environment, else the database lives in memory.
+   */
+  dbFile?: string;
+  /**
+   * The invalidation hub's broker: `'memory'` (one process) or `{ redis: url }` (processes
+   * sharing one Redis); default `{ redis: CACHETTE_REDIS_URL }` when that is set, else `'memory'`.
+   */
+  broker?: BrokerOption;
 }
 
 /** What reached the API since it started: for tests and the measuring script. */
@@ -22,6 +39,10 @@ export interface ApiStats {
 }
 
 const USERNAME = /^[a-z][a-z0-9_]{1,29}$/;
+const HUB_PATH = '/cachette/events';
+
+/** Tells the browsers what a change made stale: every one, or one user's. The response does not wait for it. */
+type Publish = (target: PushedTarget, user?: string) => void;
 
 /**
  * @example
@@ -33,19 +54,45 @@ export function blogApi(options: BlogApiOptions = {}): Plugin {
   const queryMs = options.queryMs ?? (Number.isFinite(fromEnv) && fromEnv >= 0 ? fromEnv : 10);
   let opening: Promise<BlogDb> | undefined;
   const stats: ApiStats = { requests: 0, queries: 0, byPath: {} };
-  const database = (): Promise<BlogDb> => (opening ??= BlogDb.open({ queryMs }));
+  const file = options.dbFile ?? (process.env.DEMO_DB_FILE || undefined);
+  const database = (): Promise<BlogDb> => (opening ??= BlogDb.open({ queryMs, file }));
+  const redis = process.env.CACHETTE_REDIS_URL;
+  // Opens nothing (no Redis connection) until the first browser connects or a change is published.
+  const hub = createInvalidationHub({
+    broker: options.broker ?? (redis ? { redis } : 'memory'),
+    path: HUB_PATH,
+    // Who a connection belongs to, from the demo's session cookie: anonymous visitors connect too.
+    audience: (req) => audienceOf(cookie(req, 'demo_user')),
+  });
+  const publish: Publish = (target, user) => {
+    // Fire-and-forget: the change is made; a broker that is down must not fail or hold the response.
+    void hub.publish(target, user === undefined ? undefined : { audience: audienceOf(user) }).catch((error: unknown) => {
+      console.error(`demo: could not publish ${JSON.stringify(target)}: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  };
 
   const middleware: Connect.NextHandleFunction = (req, res, next) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (!url.pathname.startsWith('/api/')) return next();
+    const toHub = url.pathname === HUB_PATH;
+    if (!toHub && !url.pathname.startsWith('/api/')) return next();
     if (!isLoopback(req.socket.remoteAddress)) {
       res.statusCode = 403;
       res.end('the demo API answers loopback only');
       return;
     }
-    handle(req, res, url, database, stats).catch((error: unknown) => {
+    if (toHub) {
+      hub.handler(req, res, next).catch(next);
+      return;
+    }
+    handle(req, res, url, database, stats, publish).catch((error: unknown) => {
       if (!res.headersSent) res.statusCode = 500;
       res.end(JSON.stringify({ error: error instanceof Error ? error.message : String(error) }));
+    });
+  };
+  const closeWith = (httpServer: { once(event: 'close', listener: () => void): unknown } | null): void => {
+    httpServer?.once('close', () => {
+      void hub.close();
+      void opening?.then((db) => db.close());
     });
   };
 
@@ -53,15 +100,28 @@ export function blogApi(options: BlogApiOptions = {}): Plugin {
     name: 'demo:blog-api',
     configureServer(server) {
       server.middlewares.use(middleware);
-      server.httpServer?.once('close', () => void opening?.then((db) => db.close()));
+      closeWith(server.httpServer);
     },
     configurePreviewServer(server) {
       server.middlewares.use(middleware);
+      closeWith(server.httpServer);
     },
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, url: URL, database: () => Promise<BlogDb>, stats: ApiStats): Promise<void> {
+/** A connection's audience and a personal event's: the signed-in user, else `anonymous`. */
+function audienceOf(user: string | undefined): string {
+  return user !== undefined && USERNAME.test(user) ? `user:${user}` : 'anonymous';
+}
+
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  database: () => Promise<BlogDb>,
+  stats: ApiStats,
+  publish: Publish,
+): Promise<void> {
   const path = url.pathname;
   const method = req.method ?? 'GET';
   if (path === '/api/_stats') {
@@ -98,6 +158,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, url: URL, datab
     } else if (await db.createAuthor(log, { username, email: `${username}@blog.example`, bio: typeof bio === 'string' ? bio.slice(0, 200) : '' })) {
       status = 201;
       payload = { username };
+      publish(authorsStale);
     } else {
       status = 409;
       payload = { error: `the author ${username} exists` };
@@ -119,6 +180,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, url: URL, datab
       } else {
         status = 201;
         payload = { id };
+        publish(articlesStale);
+        publish(mineStale, user);
       }
     }
   } else if ((author = path.match(/^\/api\/authors\/([^/]+)$/))) {
@@ -133,8 +196,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, url: URL, datab
         payload = { author: found, hasArticles, articles: hasArticles ? await db.articles(log, { author: username, perPage: 50 }) : [] };
       }
     } else if (method === 'DELETE') {
-      if (await db.deleteAuthor(log, username)) payload = { deleted: username };
-      else {
+      if (await db.deleteAuthor(log, username)) {
+        payload = { deleted: username };
+        publish(authorGoneStale);
+        publish(mineStale, username);
+      } else {
         status = 404;
         payload = { error: `no author ${username}` };
       }

@@ -2,10 +2,12 @@
  * The blog's database: Django's guide models (Author, Article, Tag) in SQLite, compiled to
  * WebAssembly (sql.js) and loaded from node_modules, seeded deterministically. Every query
  * the views ask for is one real SQL statement, timed, with an artificial latency standing in
- * for a database across a network.
+ * for a database across a network. In memory, unless a file is given: then API processes
+ * opened on the same file share it (the two-servers-one-Redis recipe in ../README.md).
  */
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import initSqlJs, { type Database, type SqlValue } from 'sql.js';
+import initSqlJs, { type Database, type SqlJsStatic, type SqlValue } from 'sql.js';
 
 export interface AuthorRow {
   username: string;
@@ -27,7 +29,6 @@ export interface QueryLog {
 }
 
 const SCHEMA = `
-PRAGMA foreign_keys = ON;
 CREATE TABLE author (id INTEGER PRIMARY KEY, username TEXT NOT NULL UNIQUE, email TEXT NOT NULL, bio TEXT NOT NULL);
 CREATE TABLE tag (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
 CREATE TABLE article (id INTEGER PRIMARY KEY, title TEXT NOT NULL, created_at TEXT NOT NULL,
@@ -64,29 +65,51 @@ function random(seed: number): () => number {
 export interface BlogDbOptions {
   /** Artificial latency per query, ms (a remote database's round trip). */
   queryMs: number;
+  /**
+   * A file holding the database, for several processes to share: read when it exists (else
+   * seeded and written), written after each change, read again when another process wrote
+   * it. Demo-grade: two changes at the same moment in two processes keep only one.
+   */
+  file?: string;
 }
 
 /** The blog's database. Each method is one view's question, counted in `log`. */
 export class BlogDb {
+  /** The file's modification time when this process last read or wrote it. */
+  private fileTime: number | undefined;
+  /** Changes in flight: the file is not read again under them. */
+  private changing = 0;
+
   private constructor(
-    private readonly db: Database,
+    private readonly SQL: SqlJsStatic,
+    private db: Database,
     private readonly queryMs: number,
+    private readonly file: string | undefined,
   ) {}
 
   static async open(options: BlogDbOptions): Promise<BlogDb> {
     const require = createRequire(import.meta.url);
     const wasm = require.resolve('sql.js/dist/sql-wasm.wasm');
     const SQL = await initSqlJs({ locateFile: () => wasm });
+    if (options.file !== undefined && statSync(options.file, { throwIfNoEntry: false })) {
+      const blog = new BlogDb(SQL, new SQL.Database(), options.queryMs, options.file);
+      blog.reload();
+      return blog;
+    }
     const db = new SQL.Database();
+    db.exec('PRAGMA foreign_keys = ON;');
     db.exec(SCHEMA);
     seed(db);
-    return new BlogDb(db, options.queryMs);
+    const blog = new BlogDb(SQL, db, options.queryMs, options.file);
+    blog.save();
+    return blog;
   }
 
   /** One SQL statement, timed, after the artificial latency. */
   private async query(log: QueryLog, sql: string, params: SqlValue[] = []): Promise<Record<string, SqlValue>[]> {
     const start = performance.now();
     if (this.queryMs > 0) await new Promise((resolve) => setTimeout(resolve, this.queryMs));
+    if (this.changing === 0 && this.outdated()) this.reload();
     const [result] = this.db.exec(sql, params);
     log.queries += 1;
     log.ms += performance.now() - start;
@@ -162,20 +185,28 @@ export class BlogDb {
 
   /** `Author.objects.create(...)`; false when the username is taken. */
   async createAuthor(log: QueryLog, author: AuthorRow): Promise<boolean> {
-    const taken = await this.query(log, 'SELECT 1 FROM author WHERE username = ?', [author.username]);
-    if (taken.length) return false;
-    await this.query(log, 'INSERT INTO author (username, email, bio) VALUES (?, ?, ?)', [author.username, author.email, author.bio]);
-    return true;
+    return this.change(async () => {
+      const taken = await this.query(log, 'SELECT 1 FROM author WHERE username = ?', [author.username]);
+      if (taken.length) return false;
+      await this.query(log, 'INSERT INTO author (username, email, bio) VALUES (?, ?, ?)', [author.username, author.email, author.bio]);
+      return true;
+    });
   }
 
   /** `author.delete()`, articles cascading; false when there is no such author. */
   async deleteAuthor(log: QueryLog, username: string): Promise<boolean> {
-    await this.query(log, 'DELETE FROM author WHERE username = ?', [username]);
-    return this.db.getRowsModified() > 0;
+    return this.change(async () => {
+      await this.query(log, 'DELETE FROM author WHERE username = ?', [username]);
+      return this.db.getRowsModified() > 0;
+    });
   }
 
   /** `Article.objects.create(...)` and `article.tags.set(...)`; undefined when the author is unknown. */
   async publish(log: QueryLog, username: string, title: string, tags: string[]): Promise<number | undefined> {
+    return this.change(() => this.insertArticle(log, username, title, tags));
+  }
+
+  private async insertArticle(log: QueryLog, username: string, title: string, tags: string[]): Promise<number | undefined> {
     const [author] = await this.query(log, 'SELECT id FROM author WHERE username = ?', [username]);
     if (!author) return undefined;
     const createdAt = new Date().toISOString();
@@ -194,6 +225,44 @@ export class BlogDb {
 
   close(): void {
     this.db.close();
+  }
+
+  /** Runs a change: with a file, on its latest content, then written back for the other processes. */
+  private async change<T>(run: () => Promise<T>): Promise<T> {
+    if (this.changing === 0 && this.outdated()) this.reload();
+    this.changing += 1;
+    try {
+      return await run();
+    } finally {
+      this.changing -= 1;
+      this.save();
+    }
+  }
+
+  /** Whether another process wrote the file since this one last read or wrote it. */
+  private outdated(): boolean {
+    if (this.file === undefined) return false;
+    const time = statSync(this.file, { throwIfNoEntry: false })?.mtimeMs;
+    return time !== undefined && time !== this.fileTime;
+  }
+
+  private reload(): void {
+    if (this.file === undefined) return;
+    const bytes = readFileSync(this.file);
+    this.fileTime = statSync(this.file).mtimeMs;
+    this.db.close();
+    this.db = new this.SQL.Database(bytes);
+    this.db.exec('PRAGMA foreign_keys = ON;');
+  }
+
+  private save(): void {
+    if (this.file === undefined) return;
+    const temporary = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(temporary, this.db.export());
+    // export() reopens the database, and pragmas go back to their defaults.
+    this.db.exec('PRAGMA foreign_keys = ON;');
+    renameSync(temporary, this.file);
+    this.fileTime = statSync(this.file).mtimeMs;
   }
 }
 

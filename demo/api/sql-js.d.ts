@@ -9,6 +9,7 @@ declare module 'sql.js' {
     exec(sql: string, params?: SqlValue[] | Record<string, SqlValue>): QueryExecResult[];
     run(sql: string, params?: SqlValue[] | Record<string, SqlValue>): Database;
     getRowsModified(): number;
+    export(): Uint8Array;
     close(): void;
   }
   export interface SqlJsStatic {

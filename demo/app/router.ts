@@ -19,8 +19,13 @@ let shown = 0;
 /** When the last render started (performance.now()), to skip redundant re-renders. */
 export let lastRenderStart = -Infinity;
 
+export interface RenderOptions {
+  /** Carry what the reader has typed into the view's forms over to the new view (a re-render of the same view). */
+  keepInput?: boolean;
+}
+
 /** Renders the view of the current URL; resolves with what it cost once it is shown. */
-export async function render(): Promise<ViewCost> {
+export async function render({ keepInput = false }: RenderOptions = {}): Promise<ViewCost> {
   const current = ++generation;
   lastRenderStart = performance.now();
   const url = new URL(location.href);
@@ -49,13 +54,34 @@ export async function render(): Promise<ViewCost> {
   const cost = meter.finish();
   if (current > shown) {
     shown = current;
-    document.querySelector('#view')?.replaceChildren(content);
+    const view = document.querySelector('#view');
+    const restore = keepInput && view ? typedInput(view) : undefined;
+    view?.replaceChildren(content);
+    restore?.();
     showCost(cost);
     for (const link of document.querySelectorAll<HTMLAnchorElement>('header nav a')) {
       link.toggleAttribute('aria-current', link.pathname === url.pathname);
     }
   }
   return cost;
+}
+
+/**
+ * What is typed into `root`'s forms (`form[id] input[name]`) and which field has the focus;
+ * returns the function that puts them back into the same fields of what replaced them.
+ */
+function typedInput(root: Element): () => void {
+  const fields = (within: Element) => [...within.querySelectorAll<HTMLInputElement>('form[id] input[name]')];
+  const id = (input: HTMLInputElement) => `${input.form?.id ?? ''} ${input.name}`;
+  const typed = new Map(fields(root).filter((input) => input.value !== input.defaultValue).map((input) => [id(input), input.value]));
+  const focused = document.activeElement instanceof HTMLInputElement && root.contains(document.activeElement) ? id(document.activeElement) : undefined;
+  return () => {
+    for (const input of fields(root)) {
+      const value = typed.get(id(input));
+      if (value !== undefined) input.value = value;
+      if (id(input) === focused) input.focus();
+    }
+  };
 }
 
 /** Goes to `path` (pushState) and renders it. */

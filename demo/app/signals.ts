@@ -1,25 +1,24 @@
 /**
- * The guide's `post_save` / `post_delete` receivers: after a mutation, drop what it made
- * stale. The worker already dropped its own entries (`invalidatedBy` on its routes); these
- * drop the page's (the low-level count and the fragments), in every tab.
+ * The guide's `post_save` / `post_delete` receivers, in the browser that made the change:
+ * drop what it made stale (stale.ts) at once, in every tab and the worker, before the next
+ * render. Other browsers hear the same targets from the API's invalidation hub.
  */
 import { invalidate } from '../../src/index.js';
+import { articlesStale, authorGoneStale, authorsStale, mineStale } from './stale.js';
 
-/** `post_save` / `post_delete` on Author. */
+/** After this browser created an author. */
 export async function authorsChanged(): Promise<void> {
-  await invalidate({ keys: ['authors-count'] });
-  await invalidate({ prefix: 'template.cache.top_authors.' });
+  await invalidate(authorsStale);
 }
 
-/** An author's articles went with them: the lists and personal fragments too. */
+/** After this browser deleted an author (whose personal pages it may hold too). */
 export async function authorDeleted(): Promise<void> {
-  await authorsChanged();
-  await articlesChanged();
+  await invalidate(authorGoneStale);
+  await invalidate(mineStale);
 }
 
-/** `post_save` on Article. */
+/** After this browser's user published. */
 export async function articlesChanged(): Promise<void> {
-  for (const name of ['top_authors', 'article_list', 'my_corner', 'my_articles']) {
-    await invalidate({ prefix: `template.cache.${name}.` });
-  }
+  await invalidate(articlesStale);
+  await invalidate(mineStale);
 }

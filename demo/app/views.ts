@@ -9,6 +9,7 @@ import type { Meter } from './meter.js';
 import { Author, type ArticleData, type AuthorData } from './models.js';
 import { cachingOn, currentUser, pageAlias, pageCache } from './settings.js';
 import { comparisonTable, lastComparison } from './compare.js';
+import { TAGS } from './stale.js';
 
 export interface ViewContext {
   meter: Meter;
@@ -26,8 +27,17 @@ function assemble(html: string, slots: Record<string, Node> = {}): DocumentFragm
   return template.content;
 }
 
-/** `{% cache timeout name ...varyOn %}`, counting a hit on the meter. */
-async function fragment(meter: Meter, name: string, timeout: number, render: () => Promise<string>, varyOn: unknown[] = []): Promise<DocumentFragment> {
+/**
+ * `{% cache timeout name ...varyOn %}`, counting a hit on the meter. `tags` name the data it
+ * shows, so a change's target (signals.ts) drops it here and in every other browser.
+ */
+async function fragment(
+  meter: Meter,
+  name: string,
+  timeout: number,
+  render: () => Promise<string>,
+  { varyOn = [], tags }: { varyOn?: unknown[]; tags: string[] },
+): Promise<DocumentFragment> {
   let rendered = false;
   const result = await cacheFragment(
     name,
@@ -36,7 +46,7 @@ async function fragment(meter: Meter, name: string, timeout: number, render: () 
       rendered = true;
       return render();
     },
-    { varyOn, using: pageAlias() },
+    { varyOn, using: pageAlias(), tags },
   );
   if (!rendered) meter.pageHit();
   return result;
@@ -52,6 +62,7 @@ async function authorsCount(meter: Meter): Promise<number> {
       return (await meter.api<{ count: number }>('/api/authors/count')).count;
     },
     600,
+    { tags: [TAGS.authors] },
   );
   if (!computed) meter.pageHit();
   return count;
@@ -73,16 +84,22 @@ export const listView: View = async ({ meter, url }) => {
   const user = currentUser();
   const [count, top, list, corner] = await Promise.all([
     authorsCount(meter),
-    fragment(meter, 'top_authors', 500, async () => {
-      const { authors } = await meter.api<{ authors: { username: string; articles: number }[] }>('/api/authors/top');
-      return `<ol class="top">${authors.map((a) => `<li><a href="/authors/${esc(a.username)}">${esc(a.username)}</a> <span class="muted">${a.articles} articles</span></li>`).join('')}</ol>`;
-    }),
+    fragment(
+      meter,
+      'top_authors',
+      500,
+      async () => {
+        const { authors } = await meter.api<{ authors: { username: string; articles: number }[] }>('/api/authors/top');
+        return `<ol class="top">${authors.map((a) => `<li><a href="/authors/${esc(a.username)}">${esc(a.username)}</a> <span class="muted">${a.articles} articles</span></li>`).join('')}</ol>`;
+      },
+      { tags: [TAGS.authors, TAGS.articles] },
+    ),
     fragment(
       meter,
       'article_list',
       500,
       async () => articleItems((await meter.api<{ articles: ArticleData[] }>(`/api/articles?page=${page}`)).articles),
-      [page],
+      { varyOn: [page], tags: [TAGS.articles] },
     ),
     user === undefined
       ? Promise.resolve(assemble('<p class="muted">Pick a user at the top to see your corner.</p>'))
@@ -95,7 +112,7 @@ export const listView: View = async ({ meter, url }) => {
             const latest = articles.slice(0, 3).map((a) => `<li>${esc(a.title)}</li>`).join('');
             return `<p>Signed in as <strong class="who">${esc(user)}</strong>: your latest articles.</p><ul class="mine">${latest || '<li class="muted">none yet</li>'}</ul>`;
           },
-          [user],
+          { varyOn: [user], tags: [TAGS.mine] },
         ),
   ]);
   return assemble(
@@ -155,7 +172,7 @@ export const meView: View = async ({ meter }) => {
       const { articles } = await meter.api<{ user: string | null; articles: ArticleData[] }>('/api/me/articles');
       return `<p class="muted">The ${articles.length} latest articles by <strong class="who">${esc(user)}</strong>.</p>${articleItems(articles, false)}`;
     },
-    [user],
+    { varyOn: [user], tags: [TAGS.mine] },
   );
   return assemble(
     `<h1>My articles</h1>

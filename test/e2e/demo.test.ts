@@ -40,8 +40,8 @@ describe('the demo blog in Chromium', () => {
     await expect.poll(() => page.locator('main h1').first().textContent()).toContain(heading);
   }
 
-  async function open(path = '/'): Promise<Page> {
-    const page = await browser.newPage();
+  async function open(path = '/', profile = browser): Promise<Page> {
+    const page = await profile.newPage();
     page.on('pageerror', (error) => pageErrors.push(String(error)));
     await page.goto(`${origin}${path}`);
     await waitForController(page);
@@ -157,6 +157,56 @@ describe('the demo blog in Chromium', () => {
     await eventually(() => count(second)).toBe(before);
     await eventually(() => count(third)).toBe(before);
     for (const page of [first, second, third]) await page.close();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('bob adds an author in another browser: alice’s open tab shows the new count without a reload, and her worker does not serve the old one', async () => {
+    const alice = await open('/');
+    // Connected to the API's invalidation hub (what it publishes before this is not replayed to a first connection).
+    await eventually(() => alice.locator('#push-status').getAttribute('data-state')).toBe('on');
+    const before = await count(alice);
+    // Alice's worker holds the count (max-age=60 from the API): without the push it would answer the old one for a minute.
+    const fromAlicesWorker = () =>
+      alice.evaluate(async () => {
+        const response = await fetch('/api/authors/count');
+        return { count: ((await response.json()) as { count: number }).count, fromWorker: response.headers.has('Age') };
+      });
+    expect(await fromAlicesWorker()).toEqual({ count: before, fromWorker: true });
+    await alice.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+    const rendersBefore = await renders(alice);
+    // Alice is halfway through typing: the re-render must not eat it.
+    await alice.getByLabel("New author's username").fill('half');
+
+    // Bob: another browser profile, its own caches and worker.
+    const bobsBrowser = await launchBrowser();
+    try {
+      await bobsBrowser.context.addCookies([{ name: 'demo_user', value: 'bob', url: origin }]);
+      const bob = await open('/', bobsBrowser);
+      const username = `yan${Date.now() % 100000}`;
+      await bob.getByLabel("New author's username").fill(username);
+      await bob.getByRole('button', { name: 'Create author' }).click();
+      await eventually(() => count(bob)).toBe(before + 1);
+
+      // Alice did nothing: the hub pushed the change, her tab re-rendered the list.
+      await eventually(() => count(alice)).toBe(before + 1);
+      expect(await renders(alice)).toBeGreaterThan(rendersBefore);
+      expect(await alice.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+      expect(await alice.getByLabel("New author's username").inputValue()).toBe('half');
+      expect((await fromAlicesWorker()).count).toBe(before + 1);
+      // A new tab of hers (the page cache, then the worker) agrees.
+      const again = await open('/');
+      expect(await count(again)).toBe(before + 1);
+
+      // Bob deletes it: Alice's count goes back, again without a reload.
+      await step(bob, () => bob.goto(`${origin}/authors/${username}`), username);
+      await step(bob, () => bob.getByRole('button', { name: `Delete ${username}` }).click(), 'Articles');
+      await eventually(() => count(alice)).toBe(before);
+      await eventually(() => count(again)).toBe(before);
+      expect((await fromAlicesWorker()).count).toBe(before);
+      for (const page of [alice, again, bob]) await page.close();
+    } finally {
+      await bobsBrowser.close();
+    }
     expect(pageErrors).toEqual([]);
   });
 
