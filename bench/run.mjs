@@ -13,10 +13,12 @@ import * as fetchHit from './fetch-hit.mjs';
 import * as fragments from './fragments.mjs';
 import * as getLatency from './get-latency.mjs';
 import * as invalidation from './invalidation.mjs';
+import * as pushFanout from './push-fanout.mjs';
+import * as pushLatency from './push-latency.mjs';
 import * as sharedMiss from './shared-miss.mjs';
 
 /** Every benchmark: a module exporting `name`, `description`, `run(options)` and optionally `defaultDriver`. */
-const BENCHMARKS = [getLatency, fetchHit, sharedMiss, invalidation, fragments];
+const BENCHMARKS = [getLatency, fetchHit, sharedMiss, invalidation, fragments, pushLatency, pushFanout];
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 
