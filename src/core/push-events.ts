@@ -8,6 +8,7 @@
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { checkTarget, type InvalidateTarget } from './invalidate-target.js';
+import { md5Hex } from './md5.js';
 
 /** One event of the hub's stream, checked. */
 export type PushEvent =
@@ -105,4 +106,18 @@ export function toPushEvent(message: EventSourceMessage): PushEvent {
 function quote(text: string | undefined): string {
   if (text === undefined) return 'none';
   return `'${text.length > 80 ? `${text.slice(0, 77)}...` : text}'`;
+}
+
+/**
+ * The bus's invalidation id for a pushed event (or for the `reset` carrying that id): every
+ * context that applies it (the leading tab, the worker's catch-up) uses the same one, so each
+ * acts once. Scoped by the hub, because two hubs of one origin number their events
+ * independently and may issue the same id. `undefined` when it would not fit the protocol's
+ * 64 characters (then the invalidation gets a fresh id).
+ * @example pushedInvalidationId('https://app.test/cachette/events', '1795850904458-3') // '3f1c9a2b:1795850904458-3'
+ */
+export function pushedInvalidationId(hub: string, eventId: string, kind: 'event' | 'reset' = 'event'): string | undefined {
+  if (eventId === '') return undefined;
+  const id = `${kind === 'reset' ? 'reset:' : ''}${md5Hex(hub).slice(0, 8)}:${eventId}`;
+  return id.length <= MAX_ID ? id : undefined;
 }

@@ -13,7 +13,7 @@ import { laterEventId, readPushState, writePushState } from '../core/push-state.
 import { reportError } from '../core/report.js';
 import { whileLeader, type LockManagerLike } from './leader-election.js';
 import { openPushConnection, type ConnectionProblem, type FetchLike, type Timers } from './push-connection.js';
-import type { PushEvent } from '../core/push-events.js';
+import { pushedInvalidationId, type PushEvent } from '../core/push-events.js';
 
 /** A connection to a hub, as `connectInvalidations` returns it. */
 export interface InvalidationsConnection {
@@ -45,8 +45,6 @@ type Status = { status: 'ready' | 'refused'; lastId: string };
 
 /** Past setTimeout's 32-bit limit (Infinity included) a timer would fire at once: none is set. */
 const MAX_TIMER = 2 ** 31 - 1;
-/** A reset's invalidation id (`reset:` and the hub's id) must fit the protocol's 64 characters. */
-const MAX_RESET_ID = 64 - 'reset:'.length;
 
 /**
  * Starts following (or leading) the hub at `hub`, an absolute URL.
@@ -140,7 +138,8 @@ export function startPushClient(hub: string, deps: PushClientDeps): Invalidation
       switch (event.type) {
         case 'invalidate':
           try {
-            await bus.invalidate(event.target, { id: event.id, pushed: { hub, id: event.id } });
+            const id = pushedInvalidationId(hub, event.id);
+            await bus.invalidate(event.target, { ...(id ? { id } : {}), pushed: { hub, id: event.id } });
           } catch (error) {
             // Not recorded: if nothing follows it, the next connection replays it and tries again.
             report('apply', `applying an invalidation pushed by the hub at ${hub}`, asError(error));
@@ -151,7 +150,8 @@ export function startPushClient(hub: string, deps: PushClientDeps): Invalidation
         case 'reset':
           try {
             // The hub cannot replay what was missed: nothing cached can be trusted.
-            const id = event.id !== '' && event.id.length <= MAX_RESET_ID ? { id: `reset:${event.id}` } : {};
+            const resetId = pushedInvalidationId(hub, event.id, 'reset');
+            const id = resetId ? { id: resetId } : {};
             await bus.invalidate({ all: true }, { ...id, pushed: { hub, id: event.id } });
           } catch (error) {
             report('apply', `clearing every cache after a reset from the invalidation hub at ${hub}`, asError(error));

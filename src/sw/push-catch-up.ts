@@ -8,14 +8,12 @@
  * (an offline app still answers from its cache); the hits after it do not wait.
  */
 import { invalidationBus } from '../caches.js';
-import { readPushEvents } from '../core/push-events.js';
+import { pushedInvalidationId, readPushEvents } from '../core/push-events.js';
 import { listPushStates, writePushState } from '../core/push-state.js';
 import { reportError } from '../core/report.js';
 
 /** The bound on the catch-up, as `connectInvalidations`' default `timeoutMs`. */
 export const CATCH_UP_TIMEOUT_MS = 3_000;
-/** A reset's invalidation id (`reset:` and the hub's id) must fit the protocol's 64 characters. */
-const MAX_RESET_ID = 64 - 'reset:'.length;
 
 let done = false;
 let running: Promise<void> | undefined;
@@ -53,10 +51,12 @@ async function catchUp(): Promise<void> {
     const origin = hub;
     await readPushEvents(response.body, async (event) => {
       if (event.type === 'invalidate') {
-        await bus.invalidate(event.target, { id: event.id, pushed: { hub: origin, id: event.id } });
+        const id = pushedInvalidationId(origin, event.id);
+            await bus.invalidate(event.target, { ...(id ? { id } : {}), pushed: { hub: origin, id: event.id } });
         await writePushState(origin, event.id);
       } else if (event.type === 'reset') {
-        const id = event.id !== '' && event.id.length <= MAX_RESET_ID ? { id: `reset:${event.id}` } : {};
+        const resetId = pushedInvalidationId(origin, event.id, 'reset');
+            const id = resetId ? { id: resetId } : {};
         await bus.invalidate({ all: true }, { ...id, pushed: { hub: origin, id: event.id } });
         await writePushState(origin, event.id, { replace: true });
       } else if (event.type === 'ready' && event.lastId !== '') {

@@ -13,6 +13,7 @@ import { CacheHandler } from '../../src/core/handler.js';
 import type { InvalidateTarget } from '../../src/core/invalidate-target.js';
 import { InvalidationBus } from '../../src/core/invalidation-bus.js';
 import { CHANNEL_NAME } from '../../src/core/protocol.js';
+import { pushedInvalidationId } from '../../src/core/push-events.js';
 import { readPushState, writePushState } from '../../src/core/push-state.js';
 import { onCacheError, type ReportedError } from '../../src/core/report.js';
 import { defineCaches, getCache, onInvalidate } from '../../src/index.js';
@@ -123,11 +124,11 @@ describe('connectInvalidations: the stream', () => {
     expect(await a.handler.get().has('k')).toBe(false);
     expect(await a.handler.get('shared').has('s')).toBe(false);
     expect(await a.handler.get().get('keep')).toBe(1);
-    // Every other context hears it under the hub's id, with where it came from.
+    // Every other context hears it under the hub's id (scoped by the hub: two hubs may issue the same ids), with where it came from.
     await until(() => sent.filter((m) => (m as { type?: string }).type === 'invalidate').length === 2, 'two broadcasts');
     expect(sent.filter((m) => (m as { type?: string }).type === 'invalidate')).toMatchObject([
-      { id: first, target: { keys: ['k'] }, pushed: { hub: hub.url, id: first } },
-      { id: second, target: { tags: ['authors'] }, pushed: { hub: hub.url, id: second } },
+      { id: pushedInvalidationId(hub.url, first), target: { keys: ['k'] }, pushed: { hub: hub.url, id: first } },
+      { id: pushedInvalidationId(hub.url, second), target: { tags: ['authors'] }, pushed: { hub: hub.url, id: second } },
     ]);
   });
 
@@ -199,7 +200,7 @@ describe('connectInvalidations: the stream', () => {
         await gate;
         if (failing) throw new Error('the store is gone');
         await a.bus.invalidate(...args);
-        applied.push(args[1]!.id!);
+        applied.push(args[1]!.pushed!.id);
       },
     };
     const timers = manualTimers();
