@@ -115,6 +115,7 @@ describe('connectInvalidations: the stream', () => {
     expect(hub.requests).toEqual([undefined]);
     // A first connection registers the hub for the worker, before any event.
     expect(await readPushState(hub.url)).toMatchObject({ url: hub.url, lastId: '' });
+    // The event stream itself must never be answered by a cache: the client asks for no-store.
     expect(inits[0]).toMatchObject({ credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'text/event-stream' } });
 
     const first = hub.publish({ keys: ['k'] });
