@@ -163,7 +163,7 @@ async function store(
   // Two branches of one body: the page's streams at once; the other is read whole for the store and the followers.
   const parts = takeApart(response.clone()).then((p) => ({ ...p, headers }));
   const forPage = new Response(response.body, { status: response.status, statusText: response.statusText, headers });
-  lead?.settle(parts.then((p) => ({ ...p, vary, varyHash: hash }), () => undefined));
+  lead?.settle(parts.then((p) => ({ ...p, storedAt: now, vary, varyHash: hash }), () => undefined));
   const tags = [...policy.tags, ...responseTags(response), routeTag(policy.routeId), URL_TAG_PREFIX + request.url];
   if (vary.includes('cookie') || vary.includes('authorization')) tags.push(SESSION_TAG);
   const key = pageKey(policy.keyPrefix, request.url, hash);

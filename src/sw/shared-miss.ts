@@ -14,6 +14,8 @@ export interface SharedResponse {
   /** The headers as stored (Expires and max-age patched in). */
   headers: Headers;
   body: Blob;
+  /** When it was stored (ms since the epoch): a follower's answer is a cached one, with `Age`. */
+  storedAt: number;
   /** The header names it varies on, and the hash of the leader's values of them. */
   vary: readonly string[];
   varyHash: string;
@@ -76,10 +78,9 @@ export function leadMiss(key: string, generation: number): LeadMiss {
  * A response for a follower from the shared parts (bodiless for HEAD).
  * @example return sharedToResponse(shared, request.method);
  */
-export function sharedToResponse(shared: SharedResponse, method: string): Response {
-  return new Response(method === 'HEAD' ? null : shared.body, {
-    status: shared.status,
-    statusText: shared.statusText,
-    headers: new Headers(shared.headers),
-  });
+export function sharedToResponse(shared: SharedResponse, method: string, now = Date.now()): Response {
+  const headers = new Headers(shared.headers);
+  // Answered from the cache, as a hit is: it says how old it is (Django's and RFC 9111's Age).
+  headers.set('Age', String(Math.max(0, Math.floor((now - shared.storedAt) / 1000))));
+  return new Response(method === 'HEAD' ? null : shared.body, { status: shared.status, statusText: shared.statusText, headers });
 }

@@ -229,8 +229,13 @@ describe.each(['idb', 'cache-storage'] as const)('fresh after every change, %s b
   it('shares a miss: 10 concurrent reads cost one server hit, each gets the whole body', async () => {
     const big = 'x'.repeat(300_000);
     server.route('GET', '/api/slow/1', (request) => ({ ...unfresh(request, 300), body: JSON.stringify({ path: '/api/slow/1', version: 1, big }) }));
-    const bodies = await page.evaluate(() => Promise.all(Array.from({ length: 10 }, () => fetch('/api/slow/1').then((r) => r.text()))));
+    const answers = await page.evaluate(() =>
+      Promise.all(Array.from({ length: 10 }, () => fetch('/api/slow/1').then(async (r) => ({ age: r.headers.get('age'), body: await r.text() })))),
+    );
+    const bodies = answers.map((a) => a.body);
     expect(server.hits('GET /api/slow/1')).toBe(1);
+    // The nine followers were answered from the cache, as hits are: with Age.
+    expect(answers.filter((a) => a.age !== null)).toHaveLength(9);
     expect(new Set(bodies).size).toBe(1);
     expect(JSON.parse(bodies[0] ?? '{}').big).toHaveLength(300_000);
   });

@@ -6,6 +6,7 @@ const parts = (text: string): SharedResponse => ({
   statusText: 'OK',
   headers: new Headers({ 'Content-Type': 'text/plain', 'Cache-Control': 'max-age=600' }),
   body: new Blob([text]),
+  storedAt: 1_000,
   vary: [],
   varyHash: 'h',
 });
@@ -43,6 +44,11 @@ describe('a shared miss (Varnish’s waiting list, nginx’s proxy_cache_lock)',
     const follower = joinMiss('k4', 0);
     lead.finish();
     await expect(follower).resolves.toBeUndefined();
+  });
+
+  it('a follower’s answer is a cached one: it carries Age, as a hit does', () => {
+    expect(sharedToResponse(parts('body'), 'GET', 3_500).headers.get('age')).toBe('2');
+    expect(sharedToResponse(parts('body'), 'GET', 900).headers.get('age')).toBe('0');
   });
 
   it('HEAD followers get the headers without a body', async () => {
