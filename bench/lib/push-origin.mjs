@@ -11,6 +11,7 @@ import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readBody } from './server.mjs';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const TAB_SCRIPT = fileURLToPath(new URL('../page/push-tab.js', import.meta.url));
@@ -30,16 +31,6 @@ const PAGE = `<!doctype html>
 <script type="importmap">{ "imports": { "idb": "/node_modules/idb/build/index.js" } }</script>
 </head><body><p id="status">connecting…</p><script type="module" src="/push-tab.js"></script></body></html>
 `;
-const MAX_REPORT_BYTES = 20 * 1024 * 1024;
-
-/**
- * How far ahead the memory hub's id clock runs. Both hubs serve one origin, and a page acts
- * once per event id whichever hub sent it (Cachette's invalidation bus remembers ids, not
- * hubs), while each hub issues `<ms>-<seq>` ids on its own: a memory event and a Redis event
- * published in the same millisecond get the same id, and every tab drops the second one
- * (seen under load in push-fanout). A year ahead, the memory hub's ids never meet Redis's.
- */
-const MEMORY_ID_SHIFT_MS = 365 * 24 * 3600 * 1000;
 
 /**
  * The options of the hub for `broker` ('memory' or 'redis') on a push origin.
@@ -48,7 +39,7 @@ const MEMORY_ID_SHIFT_MS = 365 * 24 * 3600 * 1000;
  */
 export function hubOptions(broker, { redisUrl, stream } = {}) {
   const path = `/hub/${broker}/events`;
-  if (broker === 'memory') return { broker: 'memory', path, clock: { now: () => Date.now() + MEMORY_ID_SHIFT_MS } };
+  if (broker === 'memory') return { broker: 'memory', path };
   if (broker === 'redis') return { broker: { redis: redisUrl }, path, ...(stream ? { stream } : {}) };
   throw new Error(`unknown broker '${broker}'; accepted: memory, redis`);
 }
@@ -154,15 +145,4 @@ export async function startPushOrigin({ hubs, onReport }) {
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-async function readBody(req) {
-  const chunks = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += chunk.length;
-    if (size > MAX_REPORT_BYTES) throw new Error('report too large');
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -108,7 +108,8 @@ export async function startServer(root) {
   };
 }
 
-async function readBody(req) {
+/** A request's body as text (at most 20 MB: a page's report). Shared by the benchmark servers. */
+export async function readBody(req) {
   const chunks = [];
   let size = 0;
   for await (const chunk of req) {
