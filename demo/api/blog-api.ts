@@ -41,8 +41,13 @@ export interface ApiStats {
 const USERNAME = /^[a-z][a-z0-9_]{1,29}$/;
 const HUB_PATH = '/cachette/events';
 
-/** Tells the browsers what a change made stale: every one, or one user's. The response does not wait for it. */
-type Publish = (target: PushedTarget, user?: string) => void;
+/**
+ * Tells the browsers what a change made stale: every one, or one user's; and the response to
+ * the change, so the browser that made it applies it before reading the response. Never rejects.
+ */
+type Publish = (target: PushedTarget, res: ServerResponse, user?: string) => Promise<void>;
+/** How long a change's response waits for its publishes: a broker that is down must not hold it. */
+const PUBLISH_WAIT_MS = 250;
 
 /**
  * @example
@@ -64,12 +69,14 @@ export function blogApi(options: BlogApiOptions = {}): Plugin {
     // Who a connection belongs to, from the demo's session cookie: anonymous visitors connect too.
     audience: (req) => audienceOf(cookie(req, 'demo_user')),
   });
-  const publish: Publish = (target, user) => {
-    // Fire-and-forget: the change is made; a broker that is down must not fail or hold the response.
-    void hub.publish(target, user === undefined ? undefined : { audience: audienceOf(user) }).catch((error: unknown) => {
-      console.error(`demo: could not publish ${JSON.stringify(target)}: ${error instanceof Error ? error.message : String(error)}`);
-    });
-  };
+  const publish: Publish = (target, res, user) =>
+    // The change is made: a publish that fails is reported, never fails the response.
+    hub.publish(target, { response: res, ...(user === undefined ? {} : { audience: audienceOf(user) }) }).then(
+      () => {},
+      (error: unknown) => {
+        console.error(`demo: could not publish ${JSON.stringify(target)}: ${error instanceof Error ? error.message : String(error)}`);
+      },
+    );
 
   const middleware: Connect.NextHandleFunction = (req, res, next) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -120,8 +127,12 @@ async function handle(
   url: URL,
   database: () => Promise<BlogDb>,
   stats: ApiStats,
-  publish: Publish,
+  publishFor: Publish,
 ): Promise<void> {
+  const published: Promise<void>[] = [];
+  const publish = (target: PushedTarget, user?: string): void => {
+    published.push(publishFor(target, res, user));
+  };
   const path = url.pathname;
   const method = req.method ?? 'GET';
   if (path === '/api/_stats') {
@@ -213,6 +224,8 @@ async function handle(
     payload = { error: `no API at ${method} ${path}` };
   }
 
+  // Published events go in the response's Cachette-Invalidated header if they are quick; a slow broker only delays the push.
+  if (published.length) await Promise.race([Promise.all(published), new Promise((resolve) => setTimeout(resolve, PUBLISH_WAIT_MS))]);
   stats.requests += 1;
   stats.queries += log.queries;
   const key = `${method} ${path}`;

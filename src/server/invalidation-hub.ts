@@ -8,8 +8,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Broker } from './broker.js';
 import { NO_EVENT } from './event-id.js';
 import { createEventStreamHandler, type NextFunction } from './event-stream-handler.js';
-import { resolveHubOptions, type HubOptions } from './hub-options.js';
+import { resolveHubOptions, type AudienceResolver, type HubOptions } from './hub-options.js';
 import { createMemoryBroker } from './memory-broker.js';
+import { INVALIDATED_HEADER, invalidatedHeaderValue } from '../core/invalidated-header.js';
+import { describe } from '../core/options.js';
 import { checkAudience, checkPushedTarget, type Audience, type PushedTarget } from './pushed-target.js';
 import { createRedisBroker } from './redis-broker.js';
 import { SseConnections, type ConnectionStats } from './sse-connections.js';
@@ -19,6 +21,14 @@ import { wireId } from './sse-frames.js';
 export interface PublishOptions {
   /** Only connections whose `audience(req)` includes one of these receive the event. */
   audience?: Audience;
+  /**
+   * The response to the request that made the change. The hub adds the event to its
+   * `Cachette-Invalidated` header, so the browser that made the change applies it before the
+   * page reads the response (its worker does, for a mutation an `invalidatedBy` route
+   * forwards) and recognises the pushed copy as already applied. With `audience(req)` on the
+   * hub and an audience on the event, only when the request's audience includes one of them.
+   */
+  response?: ServerResponse;
 }
 
 /** What `stats()` tells devtools and benchmarks. */
@@ -80,8 +90,10 @@ export function createInvalidationHub(options?: HubOptions): InvalidationHub {
     async publish(target, publishOptions) {
       const data = checkPushedTarget(target);
       if (typeof data !== 'string') throw new TypeError(`cachette: ${data.error}`);
-      const audience = checkPublishOptions(publishOptions, resolved.audience !== undefined);
-      return (await started()).publish(data, audience);
+      const { audience, response } = checkPublishOptions(publishOptions, resolved.audience !== undefined);
+      const id = await (await started()).publish(data, audience);
+      if (response) await announce(response, id, data, audience);
+      return id;
     },
     handler,
     close() {
@@ -96,14 +108,53 @@ export function createInvalidationHub(options?: HubOptions): InvalidationHub {
       return { ...connections.stats(), latestId: wireId(broker?.latest() ?? NO_EVENT) };
     },
   };
+
+  /** Tells the request that made the change what it published (see `PublishOptions.response`). */
+  async function announce(response: ServerResponse, id: string, data: string, audience: string[] | undefined): Promise<void> {
+    if (response.headersSent) {
+      resolved.onError(new Error(`cachette: event ${id} was published, but not added to the response's ${INVALIDATED_HEADER} header: its headers were already sent (publish before writing the response)`));
+      return;
+    }
+    if (audience && resolved.audience && !(await includes(resolved.audience, response.req, audience))) return;
+    const previous = response.getHeader(INVALIDATED_HEADER);
+    const values = previous === undefined ? [] : Array.isArray(previous) ? previous : [String(previous)];
+    response.setHeader(INVALIDATED_HEADER, [...values, invalidatedHeaderValue(id, resolved.path, data)]);
+  }
 }
 
-function checkPublishOptions(raw: unknown, hubHasAudience: boolean): string[] | undefined {
-  if (raw === undefined) return undefined;
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || Object.keys(raw).some((k) => k !== 'audience')) {
-    throw new TypeError("cachette: publish options must be an object like { audience: 'user:42' }; accepted: audience");
+/** Whether the request's audience includes one of `audience` (a refused or failing check does not). */
+async function includes(resolver: AudienceResolver, req: IncomingMessage | undefined, audience: string[]): Promise<boolean> {
+  if (!req) return false;
+  try {
+    const own = checkAudience(await resolver(req));
+    return Array.isArray(own) && own.some((a) => audience.includes(a));
+  } catch {
+    return false;
   }
-  const value = (raw as { audience?: unknown }).audience;
+}
+
+const PUBLISH_OPTIONS = ['audience', 'response'];
+
+function checkPublishOptions(raw: unknown, hubHasAudience: boolean): { audience?: string[]; response?: ServerResponse } {
+  if (raw === undefined) return {};
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || Object.keys(raw).some((k) => !PUBLISH_OPTIONS.includes(k))) {
+    throw new TypeError(`cachette: publish options must be an object like { audience: 'user:42', response: res }; accepted: ${PUBLISH_OPTIONS.join(', ')}`);
+  }
+  const response = checkResponse((raw as { response?: unknown }).response);
+  const audience = checkPublishAudience((raw as { audience?: unknown }).audience, hubHasAudience);
+  return { ...(audience ? { audience } : {}), ...(response ? { response } : {}) };
+}
+
+function checkResponse(value: unknown): ServerResponse | undefined {
+  if (value === undefined) return undefined;
+  const r = value as Partial<ServerResponse> | null;
+  if (typeof r !== 'object' || r === null || typeof r.setHeader !== 'function' || typeof r.getHeader !== 'function' || typeof r.headersSent !== 'boolean') {
+    throw new TypeError(`cachette: publish: response must be the Node response (http.ServerResponse, Express's res) of the request that made the change, got ${describe(value)}`);
+  }
+  return value as ServerResponse;
+}
+
+function checkPublishAudience(value: unknown, hubHasAudience: boolean): string[] | undefined {
   if (value === undefined) return undefined;
   if (!hubHasAudience) {
     throw new TypeError(

@@ -60,6 +60,17 @@ async function startOrigin(options: Parameters<typeof createInvalidationHub>[0] 
     body: JSON.stringify({ version }),
     headers: { 'Content-Type': 'application/json', 'Cache-Control': 'max-age=600', ETag: `"v${version}"` },
   }));
+  // Another view of the same data, stored by the per-site cache under the tag the server publishes.
+  server.route('GET', '/api/count', () => ({
+    body: JSON.stringify({ version }),
+    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'max-age=600', 'Cache-Tag': 'authors', ETag: `"c${version}"` },
+  }));
+  // A change made in this browser: the view publishes it and tells the response what it published.
+  server.route('POST', '/api/authors', async ({ res }) => {
+    version += 1;
+    await hub.publish({ tags: ['authors'] }, { response: res });
+    return { status: 201, body: JSON.stringify({ version }), headers: { 'Content-Type': 'application/json' } };
+  });
   return {
     server,
     hub,
@@ -222,6 +233,42 @@ describe('invalidations pushed from the server', () => {
     await waitForController(again);
     await again.evaluate(() => fetch('/api/authors/1').then((r) => r.text()));
     expect(await again.evaluate(`import('/dist/index.js').then((c) => { c.defineCaches({ default: { backend: 'idb', location: 'push' } }); return c.cache.get('kept'); })`)).toBeUndefined();
+  });
+
+  it('a change made through the worker: what the server published for it is applied before the response reaches the page', async () => {
+    const { origin, browser } = await setUp();
+    const page = await browser.newPage();
+    await page.goto(origin.server.url('/'));
+    await page.evaluate(`navigator.serviceWorker.register('/sw.js')`);
+    await waitForController(page);
+    // No connection to the hub: only the response to the change can tell this browser.
+    expect(await page.evaluate(() => fetch('/api/count').then((r) => r.json()))).toEqual({ version: 1 });
+    expect(await page.evaluate(() => fetch('/api/count').then((r) => r.json()))).toEqual({ version: 1 });
+    expect(origin.server.hits('GET /api/count')).toBe(1);
+    const answer = await page.evaluate(() => fetch('/api/authors', { method: 'POST' }).then(async (r) => ({ status: r.status, header: r.headers.get('Cachette-Invalidated') })));
+    expect(answer.status).toBe(201);
+    expect(answer.header).toMatch(/^\d+-\d+ \/cachette\/events %7B%22tags%22%3A%5B%22authors%22%5D%7D$/);
+    // The very next read: the entry tagged 'authors' is gone from the worker (and the HTTP cache is revalidated).
+    expect(await page.evaluate(() => fetch('/api/count').then((r) => r.json()))).toEqual({ version: 2 });
+  });
+
+  it('the tab that made a change applies it once: the pushed copy of what its response announced is recognised', async () => {
+    const { origin, browser } = await setUp();
+    const tabs = [await openTab(browser, origin), await openTab(browser, origin)];
+    const [maker, other] = tabs as [Page, Page];
+    expect(await other.evaluate(() => fetch('/api/count').then((r) => r.json()))).toEqual({ version: 1 });
+    expect(await maker.evaluate(() => fetch('/api/authors', { method: 'POST' }).then((r) => r.status))).toBe(201);
+    // Events apply in order: once this one is heard everywhere, the pushed copy of the change was handled.
+    await origin.hub.publish({ keys: ['after'] });
+    for (const tab of tabs) {
+      await eventually(() => heard(tab)).toContainEqual({ keys: ['after'] });
+      const targets = await heard(tab);
+      expect(targets.filter((t) => t.tags?.[0] === 'authors')).toEqual([{ tags: ['authors'] }]);
+      // And the route's own invalidation (invalidatedBy), once.
+      expect(targets.filter((t) => t.tags?.[0]?.startsWith('cachette:route:'))).toHaveLength(1);
+      expect(targets).toHaveLength(3);
+    }
+    expect(await other.evaluate(() => fetch('/api/count').then((r) => r.json()))).toEqual({ version: 2 });
   });
 
   it('ignores garbage on the stream and applies the good events around it', async () => {

@@ -6,5 +6,5 @@
 import { cacheRoutes, cacheSite, defineCaches } from 'cachette/sw';
 
 defineCaches({ default: { backend: 'idb', location: 'push' } });
-cacheRoutes([{ match: '/api/authors/:id', ttl: 600, tags: ['authors'] }]);
+cacheRoutes([{ match: '/api/authors/:id', ttl: 600, tags: ['authors'], invalidatedBy: ['/api/authors'] }]);
 cacheSite({ seconds: 600 });

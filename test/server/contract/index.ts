@@ -6,6 +6,7 @@
 import { describe } from 'vitest';
 import type { HubOptions } from '../../../src/server/index.js';
 import { serveHub, type ServedHub } from '../support/hub-server.js';
+import { announceContract } from './announce.js';
 import { audienceContract } from './audience.js';
 import { httpContract } from './http.js';
 import { streamContract } from './stream.js';
@@ -20,5 +21,6 @@ export function runHubContract(name: string, brokerOptions: () => Pick<HubOption
     streamContract(serve);
     audienceContract(serve);
     httpContract(serve);
+    announceContract(serve);
   });
 }
