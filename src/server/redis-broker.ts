@@ -82,7 +82,7 @@ export function createRedisBroker(options: RedisBrokerOptions): Broker {
       try {
         await withDeadline(Promise.all([pub.connect(), read.connect()]), timeoutMs, `${where} did not answer within ${timeoutMs} ms`);
         if (closed) throw new Error(`cachette: the broker for ${where} was closed while connecting`);
-        lastId = (await readEnds(pub))?.last ?? NO_EVENT;
+        lastId = (await ensureStream(pub)).last;
       } catch (error) {
         await Promise.all([closeRedisClient(pub, 0), closeRedisClient(read, 0)]);
         publisher = reader = undefined;
@@ -110,8 +110,10 @@ export function createRedisBroker(options: RedisBrokerOptions): Broker {
 
     async since(after) {
       const client = connected();
-      const ends = await withDeadline(readEnds(client), timeoutMs, `${where} did not answer within ${timeoutMs} ms`);
-      if (ends === undefined) return { gap: true, latest: NO_EVENT } satisfies Replay;
+      const found = await withDeadline(readEnds(client), timeoutMs, `${where} did not answer within ${timeoutMs} ms`);
+      // Deleted under us (FLUSHDB, Redis restarted empty): whatever it held is gone.
+      if (found === undefined) return { gap: true, latest: (await withDeadline(ensureStream(client), timeoutMs, `${where} did not answer within ${timeoutMs} ms`)).last } satisfies Replay;
+      const ends = found;
       if (lostSince(after, ends)) return { gap: true, latest: ends.last } satisfies Replay;
       // `nextEventId(after)` rather than `(after`: exclusive ranges need Redis 6.2.
       const reply = await withDeadline(client.sendCommand(['XRANGE', stream, nextEventId(after), '+']), timeoutMs, `${where} did not answer within ${timeoutMs} ms`);
@@ -162,16 +164,29 @@ export function createRedisBroker(options: RedisBrokerOptions): Broker {
 
   // Runs once the reader is back (its commands wait for the reconnect).
   async function resumeAfterFailure(client: RedisClient): Promise<void> {
-    const ends = await readEnds(client);
-    const lost = ends === undefined ? lastId !== NO_EVENT : lostSince(lastId, ends);
+    const found = await readEnds(client);
+    const lost = found === undefined || lostSince(lastId, found);
     if (!lost) return;
-    lastId = ends?.last ?? NO_EVENT;
+    lastId = (found ?? (await ensureStream(client))).last;
     onError(
       new Error(
         `cachette: events after the last one this hub read are gone from ${where} (Redis restarted without persistence, or the stream was deleted or trimmed past it); every connection is told to reset`,
       ),
     );
     sink?.reset(lastId);
+  }
+
+  /**
+   * The stream's ends, creating it empty when it does not exist, so that it has a position
+   * to resume from before its first event: the id of an entry added and deleted in one
+   * script, a time no other creation of the stream shares (see `lostSince`).
+   */
+  async function ensureStream(client: RedisClient): Promise<StreamEnds> {
+    // One script: no publish from another hub can fall between the check and the trim.
+    await client.sendCommand(['EVAL', CREATE_EMPTY_STREAM, '1', stream]);
+    const ends = await readEnds(client);
+    if (!ends) throw new Error(`cachette: could not create the stream on ${where}`);
+    return ends;
   }
 
   async function readEnds(client: RedisClient): Promise<StreamEnds | undefined> {
@@ -198,12 +213,20 @@ export function createRedisBroker(options: RedisBrokerOptions): Broker {
   }
 }
 
+/** Creates the stream `KEYS[1]` when it does not exist: one entry added, then deleted, so it is empty but has a position. */
+const CREATE_EMPTY_STREAM =
+  "if redis.call('EXISTS', KEYS[1]) == 0 then local id = redis.call('XADD', KEYS[1], '*', 'created', '1'); redis.call('XDEL', KEYS[1], id) end return 1";
+
 /**
- * Whether the stream cannot prove it still holds every event after `id`: its oldest entry
- * (or, when it is empty, the id after its newest) comes after the id right after `id`, or
- * `id` is newer than anything the stream ever had (it was recreated).
+ * Whether the stream cannot prove it still holds every event after `id`: `id` is newer than
+ * anything the stream ever had (it was recreated), or the oldest entry kept (the id after
+ * the newest when none is) comes after the one right after `id` (trimming removes the
+ * oldest first) — unless `id` is the position the stream was created at and that creation
+ * is the only entry it ever removed (Redis >= 7.0 counts; before it, such a client resets once).
  */
 function lostSince(id: string, ends: StreamEnds): boolean {
+  if (compareEventIds(id, ends.last) > 0) return true;
+  if (ends.removed && ends.removed.count === 1 && ends.removed.maxDeleted === id) return false;
   const first = ends.first ?? nextEventId(ends.last);
   return compareEventIds(first, nextEventId(id)) > 0 || compareEventIds(id, ends.last) > 0;
 }

@@ -20,6 +20,8 @@ export interface StreamEnds {
   first: string | undefined;
   /** The newest id ever added (kept or not). */
   last: string;
+  /** Redis >= 7.0: the newest id removed by `XDEL` (trimming does not count), and how many entries were ever added and removed. */
+  removed?: { maxDeleted: string; count: number };
 }
 
 /**
@@ -56,12 +58,20 @@ export function parseStreamEnds(reply: unknown): StreamEnds | undefined {
   if (!Array.isArray(reply)) return undefined;
   let last: string | undefined;
   let first: string | undefined;
+  let maxDeleted: string | undefined;
+  let added: number | undefined;
+  let length: number | undefined;
   for (let i = 0; i + 1 < reply.length; i += 2) {
     const value: unknown = reply[i + 1];
     if (reply[i] === 'last-generated-id' && typeof value === 'string') last = parseEventId(value);
+    if (reply[i] === 'max-deleted-entry-id' && typeof value === 'string') maxDeleted = parseEventId(value);
+    if (reply[i] === 'entries-added' && typeof value === 'number') added = value;
+    if (reply[i] === 'length' && typeof value === 'number') length = value;
     if (reply[i] === 'first-entry') first = parseEntries([value])[0]?.id;
   }
-  return last === undefined ? undefined : { first, last };
+  if (last === undefined) return undefined;
+  if (maxDeleted === undefined || added === undefined || length === undefined) return { first, last };
+  return { first, last, removed: { maxDeleted, count: added - length } };
 }
 
 /**

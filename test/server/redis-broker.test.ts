@@ -27,7 +27,9 @@ describe('redis broker', () => {
     const stream = uniqueStream();
     const served = await serveHub({ broker: { redis: redis.url }, stream, audience: byUser });
     const [alice, bob] = await Promise.all([served.open('', { 'x-user': 'alice' }), served.open('', { 'x-user': 'bob' })]);
-    await Promise.all([alice.next('ready'), bob.next('ready')]);
+    const [{ data: position }] = await Promise.all([alice.next('ready'), bob.next('ready')]);
+    // The hub created the stream empty: its position is the id of an entry no one will see.
+    expect(position).toMatch(/^\d+-\d+$/);
     const cli = await redisCli(redis.url);
     const xadd = async (...fields: string[]): Promise<string> => String(await cli.sendCommand(['XADD', stream, '*', ...fields]));
     const open = await xadd('target', '{"tags":["authors"]}');
@@ -37,7 +39,7 @@ describe('redis broker', () => {
     await alice.until((s) => s.events.some((e) => e.id === mine), 'the private event');
     await bob.until((s) => s.events.some((e) => e.id === pretty), 'the public events');
     expect(alice.raw()).toBe(
-      `id: \nevent: ready\ndata: \n\n` +
+      `id: ${position}\nevent: ready\ndata: ${position}\n\n` +
         `id: ${open}\nevent: invalidate\ndata: {"tags":["authors"]}\n\n` +
         `id: ${pretty}\nevent: invalidate\ndata: {"routes":["/api/authors/:id"]}\n\n` +
         `id: ${mine}\nevent: invalidate\ndata: {"keys":["profile"]}\n\n`,
@@ -112,6 +114,32 @@ describe('redis broker', () => {
     const moved = await two.open('', { 'Last-Event-ID': first });
     expect((await moved.next('invalidate')).id).toBe(second);
     expect((await moved.next('ready')).data).toBe(second);
+  });
+
+  it('the empty stream’s position: kept when events follow, a reset once the stream is lost or trimmed past it', async () => {
+    const cli = await redisCli(redis.url);
+    const positionOf = async (served: Awaited<ReturnType<typeof serveHub>>): Promise<string> => {
+      const client = await served.open();
+      const { data } = await client.next('ready');
+      client.close();
+      return data;
+    };
+    // Deleted and created again (FLUSHDB, Redis restarted empty): the old position cannot be trusted.
+    const lostStream = uniqueStream();
+    const lost = await serveHub({ broker: { redis: redis.url }, stream: lostStream });
+    const before = await positionOf(lost);
+    await cli.sendCommand(['DEL', lostStream]);
+    await lost.hub.publish({ tags: ['after-loss'] });
+    const back = await lost.open('', { 'Last-Event-ID': before });
+    expect((await back.next('reset')).data).toBe('{"reason":"gap"}');
+
+    // Trimmed past it (more than retain events while away): a reset too.
+    const trimmedStream = uniqueStream();
+    const trimmed = await serveHub({ broker: { redis: redis.url }, stream: trimmedStream });
+    const start = await positionOf(trimmed);
+    for (let i = 0; i < 3; i += 1) await cli.sendCommand(['XADD', trimmedStream, 'MAXLEN', '1', '*', 'target', `{"keys":["k${i}"]}`]);
+    const away = await trimmed.open('', { 'Last-Event-ID': start });
+    expect((await away.next('reset')).data).toBe('{"reason":"gap"}');
   });
 
   it('close() ends the streams and quits its Redis connections', async () => {
