@@ -63,7 +63,7 @@ const handlers = {
     resolveMs = {};
     return times;
   },
-  flood: ({ broker, ms, window, prefix }) => flood(hubs[broker], ms, window, prefix),
+  flood: ({ broker, ms, window, burst, prefix }) => flood(hubs[broker], ms, window, burst ?? 1, prefix),
   async close() {
     await Promise.all(Object.values(hubs).map((hub) => hub.close()));
     await origin.close();
@@ -74,21 +74,23 @@ const handlers = {
 
 /**
  * Publishes `prefix0`, `prefix1`, … as fast as the hub takes them for `ms`: at most
- * `window` publishes in flight (Redis: each is an XADD round trip), and one turn of the
- * event loop after each, so the sockets are written between publishes (a memory publish
- * writes to every connection synchronously and resolves at once).
+ * `window` publishes in flight (Redis: each is an XADD round trip), `burst` publishes per
+ * turn of the event loop (as from that many requests handled in one turn), then one turn
+ * so the sockets are written (the hub writes a turn's events at its end).
  */
-async function flood(hub, ms, window, prefix) {
+async function flood(hub, ms, window, burst, prefix) {
   const cpu = process.cpuUsage();
   const start = performance.now();
   const inFlight = new Set();
   let n = 0;
   let errors = 0;
   while (performance.now() - start < ms) {
-    const p = hub.publish({ keys: [`${prefix}${n}`] }).catch(() => (errors += 1));
-    n += 1;
-    inFlight.add(p);
-    void p.finally(() => inFlight.delete(p));
+    for (let i = 0; i < burst; i += 1) {
+      const p = hub.publish({ keys: [`${prefix}${n}`] }).catch(() => (errors += 1));
+      n += 1;
+      inFlight.add(p);
+      void p.finally(() => inFlight.delete(p));
+    }
     if (inFlight.size >= window) await Promise.race(inFlight);
     await new Promise((resolve) => setImmediate(resolve));
   }

@@ -4,6 +4,8 @@
  * shared by all), so an idle connection costs the hub little beyond Node's own socket.
  * A slow client never slows the others: writes never wait, what its socket refuses waits in
  * a bounded backlog, and a client past the bound is dropped (it resumes from its last id).
+ * Live events are written once per turn of the event loop: the events published in one
+ * turn go to each connection in one write, not one write per event.
  */
 import type { ServerResponse } from 'node:http';
 import { isFor, type BrokerEvent } from './broker.js';
@@ -50,6 +52,9 @@ export class SseConnections {
   readonly #heartbeatMs: number;
   #timer: NodeJS.Timeout | undefined;
   #dropped = 0;
+  /** Live events broadcast this turn, written at its end. */
+  #queued: BrokerEvent[] = [];
+  #flushing: NodeJS.Immediate | undefined;
   // Shared by every connection; `this` is the response (Node calls listeners with the emitter).
   readonly #onEnd: (this: ServerResponse) => void;
   readonly #onDrain: (this: ServerResponse) => void;
@@ -122,18 +127,36 @@ export class SseConnections {
     for (const event of held) this.#deliver(conn, event);
   }
 
-  /** Sends a live event to every stream it is for. */
+  /** Sends a live event to every stream it is for, with the others of this turn. */
   broadcast(event: BrokerEvent): void {
+    this.#queued.push(event);
+    this.#flushing ??= setImmediate(() => this.#broadcastQueued());
+  }
+
+  /** Writes the events queued this turn: one write per connection. */
+  #broadcastQueued(): void {
+    clearImmediate(this.#flushing);
+    this.#flushing = undefined;
+    const events = this.#queued;
+    if (events.length === 0) return;
+    this.#queued = [];
     for (const conn of this.#all.values()) {
       if (conn.catchup) continue;
-      if (!conn.held) this.#deliver(conn, event);
-      else if (conn.held.length >= MAX_HELD) this.#drop(conn);
-      else conn.held.push(event);
+      if (conn.held) {
+        if (conn.held.length + events.length > MAX_HELD) this.#drop(conn);
+        else conn.held.push(...events);
+        continue;
+      }
+      let frames = '';
+      for (const event of events) frames += this.#frameFor(conn, event);
+      if (frames) this.#send(conn, frames);
     }
   }
 
   /** Events were lost: live streams get a reset; streams still catching up end and resume. */
   reset(latest: string): void {
+    // What was broadcast before the loss goes first.
+    this.#broadcastQueued();
     const frame = resetFrame(latest);
     for (const conn of [...this.#all.values()]) {
       if (conn.catchup || conn.held) {
@@ -147,6 +170,9 @@ export class SseConnections {
 
   /** Ends every stream and stops the heartbeat. */
   closeAll(): void {
+    clearImmediate(this.#flushing);
+    this.#flushing = undefined;
+    this.#queued = [];
     for (const conn of [...this.#all.values()]) {
       this.remove(conn.res);
       this.#end(conn);
@@ -162,9 +188,15 @@ export class SseConnections {
   }
 
   #deliver(conn: Connection, event: BrokerEvent): void {
-    if (compareEventIds(event.id, conn.lastSent) <= 0) return;
+    const frame = this.#frameFor(conn, event);
+    if (frame) this.#send(conn, frame);
+  }
+
+  /** What `conn` is sent of `event` (`''`: nothing, it had it or it is not for it); marks it sent. */
+  #frameFor(conn: Connection, event: BrokerEvent): string {
+    if (compareEventIds(event.id, conn.lastSent) <= 0) return '';
     conn.lastSent = event.id;
-    if (isFor(event, conn.audiences)) this.#send(conn, event.frame);
+    return isFor(event, conn.audiences) ? event.frame : '';
   }
 
   #send(conn: Connection, frame: string): void {
