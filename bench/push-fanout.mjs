@@ -29,7 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { measureHubMemory } from './lib/hub-memory.mjs';
 import { startHubProcess } from './lib/hub-process.mjs';
 import { CLOCK_HEADER, clockRows, clockSummary, createReportQueue, idCollisions, importHub, latencyRows, missedSummary, mulberry32, openPushTabs, reportsFromTabs, tabLatencies } from './lib/push-tabs.mjs';
-import { startRedis } from './lib/redis-server.mjs';
+import { startRedis } from '../scripts/redis-server.mjs';
 import { connectSseClients } from './lib/sse-clients.mjs';
 import { round2, roundAll, summarize } from './lib/stats.mjs';
 import { fixed, markdownTable, times } from './lib/table.mjs';

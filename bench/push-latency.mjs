@@ -19,7 +19,7 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { hubOptions, startPushOrigin, wallNow } from './lib/push-origin.mjs';
 import { CLOCK_HEADER, clockRows, clockSummary, createReportQueue, idCollisions, importHub, latencyRows, missedSummary, mulberry32, openPushTabs, reportsFromTabs, tabLatencies } from './lib/push-tabs.mjs';
-import { startRedis } from './lib/redis-server.mjs';
+import { startRedis } from '../scripts/redis-server.mjs';
 import { round2, roundAll } from './lib/stats.mjs';
 import { fixed, markdownTable, times } from './lib/table.mjs';
 
