@@ -8,7 +8,7 @@
  * - No transactions. Every write (including `set` and `delete`, which would otherwise slip
  *   between the read and the write of an `update`) runs under one exclusive Web Lock per
  *   location, so writes are atomic across tabs and the worker wherever `navigator.locks`
- *   exists; without it they run unlocked and `capabilities.atomicUpdate` is `false`.
+ *   exists; without it they run unlocked (not atomic across contexts).
  * - No metadata updates without rewriting the body, and reads must not write. So a hit's
  *   use stamp stays in this context's memory, and culling ranks entries by the later of
  *   the stamp stored at write time and that pending one: LRU is exact within a context and
@@ -21,7 +21,8 @@
  *   one extra round trip per write.
  */
 import { UseStamps } from '../core/clock.js';
-import { isExpired, type Entry, type EntryInfo, type Store, type StoreCapabilities, type StoreFactory, type WritePolicy } from '../core/store.js';
+import { openStore, type Backend, type BackendStore } from '../core/backend.js';
+import { isExpired, type Entry, type EntryInfo, type Store, type WritePolicy } from '../core/store.js';
 import {
   decodeValue,
   encodeValue,
@@ -47,13 +48,21 @@ interface Hit {
 }
 
 /**
- * A store keeping entries in the Cache Storage API, shared by every tab and the worker of the
- * origin. Needs a secure origin (https or localhost); nothing is opened until the first call.
- * @example
- * const store = createCacheStorageStore('pages'); // the cache 'cachette:pages'
- * await store.get(':1:home', Date.now()); // undefined
+ * The `cache-storage` backend: entries in the Cache Storage API, shared by every tab and the
+ * worker of the origin; values JSON-compatible, responses stored as they are. Needs a secure
+ * origin (https or localhost); nothing is opened until the first call.
+ * @example defineCaches({ default: { backend: 'idb' }, pages: { backend: cacheStorageBackend, location: 'pages' } }); // the cache 'cachette:pages'
  */
-export const createCacheStorageStore: StoreFactory = (location) => new CacheStorageStore(location);
+export const cacheStorageBackend: Backend = {
+  name: 'cache-storage',
+  capabilities: { sharing: 'origin', values: 'json', nativeResponses: true },
+  open: (location) => new CacheStorageStore(location),
+};
+
+/** The `cache-storage` store for a location, as the core uses it. */
+export function createCacheStorageStore(location: string): Store {
+  return openStore(cacheStorageBackend, location);
+}
 
 /**
  * The Cache Storage cache name for a location (for tests and the devtools).
@@ -63,8 +72,7 @@ export function cacheStorageName(location: string): string {
   return location === '' ? 'cachette' : `cachette:${location}`;
 }
 
-class CacheStorageStore implements Store {
-  readonly backend = 'cache-storage';
+class CacheStorageStore implements BackendStore {
   readonly location: string;
   readonly #name: string;
   readonly #lockName: string;
@@ -76,11 +84,6 @@ class CacheStorageStore implements Store {
     this.location = location;
     this.#name = cacheStorageName(location);
     this.#lockName = `cachette:cache-storage:${location}`;
-  }
-
-  /** Computed on each read: whether writes are atomic depends on the realm having Web Locks. */
-  get capabilities(): StoreCapabilities {
-    return { sharing: 'origin', atomicUpdate: lockManager() !== undefined, persistent: true, nativeResponses: true };
   }
 
   async get(key: string, now: number): Promise<Entry | undefined> {

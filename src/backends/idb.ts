@@ -14,7 +14,8 @@ import { UseStamps } from '../core/clock.js';
 import { entryShapeProblem, isEntryShaped } from '../core/entry-shape.js';
 import { UnstorableValueError } from '../core/errors.js';
 import { reportError } from '../core/report.js';
-import { isExpired, type Entry, type EntryInfo, type Store, type StoreFactory, type WritePolicy } from '../core/store.js';
+import { openStore, type Backend, type BackendStore } from '../core/backend.js';
+import { isExpired, type Entry, type EntryInfo, type Store, type WritePolicy } from '../core/store.js';
 import { errorName, handled, IdbConnection, inTransaction, STORE, type CacheDb, type WriteStore } from './idb-connection.js';
 
 type ExpiresIndex = IDBPIndex<CacheDb, ['entries'], 'entries', 'expires', 'readonly'>;
@@ -23,13 +24,23 @@ type ExpiresIndex = IDBPIndex<CacheDb, ['entries'], 'entries', 'expires', 'reado
 const USE_FLUSH_DELAY_MS = 2000;
 
 /**
- * A store keeping entries in IndexedDB, shared by every tab and the worker of the origin.
+ * The `idb` backend: entries in IndexedDB, shared by every tab and the worker of the origin.
  * Nothing is opened until the first call.
- * @example
- * const store = createIdbStore('articles'); // database 'cachette:articles'
- * await store.get(':1:top', Date.now()); // undefined
+ * @example defineCaches({ default: { backend: idbBackend, location: 'articles' } }); // database 'cachette:articles'
  */
-export const createIdbStore: StoreFactory = (location) => new IdbStore(location);
+export const idbBackend: Backend = {
+  name: 'idb',
+  capabilities: { sharing: 'origin' },
+  open: (location) => new IdbStore(location),
+};
+
+/**
+ * The `idb` store for a location, as the core uses it (tests, the devtools).
+ * @example await createIdbStore('articles').get(':1:top', Date.now()); // undefined
+ */
+export function createIdbStore(location: string): Store {
+  return openStore(idbBackend, location);
+}
 
 /**
  * The IndexedDB database name for a location (for tests and the devtools).
@@ -39,9 +50,7 @@ export function idbDatabaseName(location: string): string {
   return location === '' ? 'cachette' : `cachette:${location}`;
 }
 
-class IdbStore implements Store {
-  readonly backend = 'idb';
-  readonly capabilities = { sharing: 'origin', atomicUpdate: true, persistent: true } as const;
+class IdbStore implements BackendStore {
   readonly location: string;
   readonly #name: string;
   readonly #stamps = new UseStamps();

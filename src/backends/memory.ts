@@ -6,14 +6,25 @@
  */
 import { UseStamps } from '../core/clock.js';
 import { UnstorableValueError } from '../core/errors.js';
-import { isExpired, type Entry, type EntryInfo, type Store, type StoreFactory, type WritePolicy } from '../core/store.js';
+import { openStore, type Backend, type BackendStore } from '../core/backend.js';
+import { isExpired, type Entry, type EntryInfo, type Store, type WritePolicy } from '../core/store.js';
 
-/** A store keeping entries in this realm's memory. */
-export const createMemoryStore: StoreFactory = (location) => new MemoryStore(location);
+/**
+ * The `memory` backend: entries in this realm's memory (a tab's, or the worker's).
+ * @example defineCaches({ default: { backend: memoryBackend } });
+ */
+export const memoryBackend: Backend = {
+  name: 'memory',
+  capabilities: { sharing: 'realm' },
+  open: (location) => new MemoryStore(location),
+};
 
-class MemoryStore implements Store {
-  readonly backend = 'memory';
-  readonly capabilities = { sharing: 'realm', atomicUpdate: true, persistent: false } as const;
+/** The `memory` store for a location, as the core uses it. */
+export function createMemoryStore(location: string): Store {
+  return openStore(memoryBackend, location);
+}
+
+class MemoryStore implements BackendStore {
   readonly location: string;
   readonly #entries = new Map<string, Entry>();
   readonly #stamps = new UseStamps();

@@ -374,12 +374,15 @@ export class Cache {
 
   /** Turns a store's "cannot store this value" into a TypeError naming the caller's key. */
   #unstorable(error: unknown, keys: string[], entries: Entry[]): unknown {
-    if (!(error instanceof UnstorableValueError)) return error;
-    const index = entries.findIndex((e) => e.key === error.storedKey);
-    const key = keys[index] ?? error.storedKey;
+    // By name, not instanceof: a backend built against another copy of the package throws its own class.
+    if (!(error instanceof UnstorableValueError) && (error as Error | null)?.name !== 'UnstorableValueError') return error;
+    const { storedKey, reason, cause } = error as UnstorableValueError;
+    if (typeof storedKey !== 'string' || typeof reason !== 'string') return error;
+    const index = entries.findIndex((e) => e.key === storedKey);
+    const key = keys[index] ?? storedKey;
     return new TypeError(
-      `cachette: the value for key '${key}' cannot be stored by the '${this.options.backend}' backend of cache '${this.alias}': ${error.reason}`,
-      { cause: error.cause ?? error },
+      `cachette: the value for key '${key}' cannot be stored by the '${this.options.backend}' backend of cache '${this.alias}': ${reason}`,
+      { cause: cause ?? error },
     );
   }
 

@@ -1,12 +1,13 @@
 /**
- * Thrown by the explicit "must exist" reads (and only those): an ordinary `get` reports a
- * miss as `undefined`, because a miss is not an error.
+ * Thrown by the operations that need an existing entry (`incr`, `decr`, `incrVersion`,
+ * `decrVersion`, as Django's ValueError), and only those: an ordinary `get` reports a miss
+ * as `undefined`, because a miss is not an error.
  *
  * @example
  * try {
- *   await cache.getOrThrow('user:1');
+ *   await cache.incr('hits');
  * } catch (error) {
- *   if (error instanceof CacheMissError) console.log(error.key, error.alias); // 'user:1' 'default'
+ *   if (error instanceof CacheMissError) console.log(error.key, error.alias); // 'hits' 'default'
  * }
  */
 export class CacheMissError extends Error {
@@ -28,7 +29,7 @@ export class CacheMissError extends Error {
 }
 
 /**
- * Internal: a store throws this when it cannot keep a value exactly (for example a function,
+ * A store throws this when it cannot keep a value exactly (for example a function,
  * or a value the structured-clone algorithm would silently change), so the caller can report
  * the failure instead of caching something different from what was set. The platform error,
  * if any, is kept as `cause`.

@@ -4,8 +4,9 @@
  */
 import { Cache } from './cache.js';
 import { systemClock, type Clock } from './clock.js';
+import { openStore, type Backend } from './backend.js';
 import { describe, resolveOptions, type CacheOptions } from './options.js';
-import type { Store, StoreFactory } from './store.js';
+import type { Store } from './store.js';
 
 /** `defineCaches`' argument: alias → options, as Django's `CACHES`. */
 export type CachesConfig = Record<string, CacheOptions>;
@@ -21,14 +22,16 @@ export const DEFAULT_CONFIG: CachesConfig = { default: { backend: 'idb' } };
 
 /** The registry behind `defineCaches` and `getCache`. */
 export class CacheHandler {
-  readonly #factories: Readonly<Record<string, StoreFactory>>;
-  readonly #stores = new Map<string, Store>();
+  readonly #backends: Readonly<Record<string, Backend>>;
+  /** One store per (backend, location) in this realm. */
+  readonly #stores = new Map<Backend, Map<string, Store>>();
   #config: CachesConfig = DEFAULT_CONFIG;
   #clock: Clock = systemClock;
   #caches = new Map<string, Cache>();
 
-  constructor(factories: Readonly<Record<string, StoreFactory>>) {
-    this.#factories = factories;
+  /** `backends`: the built-in backends, by the name `defineCaches` takes. */
+  constructor(backends: Readonly<Record<string, Backend>>) {
+    this.#backends = backends;
   }
 
   /** Replaces the configuration; every alias is validated before anything changes. */
@@ -39,8 +42,7 @@ export class CacheHandler {
     if (!Object.hasOwn(config, 'default')) {
       throw new TypeError(`cachette: defineCaches needs a 'default' alias (as Django's CACHES does); got ${Object.keys(config).map((a) => `'${a}'`).join(', ') || 'none'}`);
     }
-    const backends = Object.keys(this.#factories);
-    for (const [alias, options] of Object.entries(config)) resolveOptions(alias, options, backends);
+    for (const [alias, options] of Object.entries(config)) resolveOptions(alias, options, this.#backends);
     if (options.clock !== undefined && typeof options.clock?.now !== 'function') {
       throw new TypeError(`cachette: the clock option must be an object with a now() method, got ${describe(options.clock)}`);
     }
@@ -57,8 +59,8 @@ export class CacheHandler {
       const known = Object.keys(this.#config).map((a) => `'${a}'`).join(', ');
       throw new TypeError(`cachette: unknown cache alias ${describe(alias)}; defined aliases: ${known}`);
     }
-    const options = resolveOptions(alias, this.#config[alias], Object.keys(this.#factories));
-    const created = new Cache(alias, options, this.#store(options.backend, options.location), this.#clock);
+    const options = resolveOptions(alias, this.#config[alias], this.#backends);
+    const created = new Cache(alias, options, this.#store(options.implementation, options.location), this.#clock);
     this.#caches.set(alias, created);
     return created;
   }
@@ -78,14 +80,13 @@ export class CacheHandler {
     return this.#clock.now();
   }
 
-  #store(backend: string, location: string): Store {
-    const id = `${backend}\u0000${location}`;
-    let store = this.#stores.get(id);
+  #store(backend: Backend, location: string): Store {
+    let stores = this.#stores.get(backend);
+    if (!stores) this.#stores.set(backend, (stores = new Map()));
+    let store = stores.get(location);
     if (!store) {
-      const factory = this.#factories[backend];
-      if (!factory) throw new TypeError(`cachette: unknown backend '${backend}'`);
-      store = factory(location);
-      this.#stores.set(id, store);
+      store = openStore(backend, location);
+      stores.set(location, store);
     }
     return store;
   }

@@ -2,15 +2,15 @@
  * A cache alias's configuration, validated and filled with Django's defaults.
  */
 
+import { backendProblem, type Backend, type BackendName } from './backend.js';
+
 /** Builds the stored key from the caller's key, as Django's `KEY_FUNCTION`. */
 export type KeyFunction = (key: string, keyPrefix: string, version: number) => string;
 
-/** The backends Cachette ships. */
-export type BackendName = 'idb' | 'cache-storage' | 'memory' | 'dummy';
-
 /** One alias's settings, as an entry of Django's `CACHES`. */
 export interface CacheOptions {
-  backend: BackendName;
+  /** A built-in backend's name, or a backend object (yours, or a built-in one imported by name). */
+  backend: BackendName | Backend;
   /** Which store: aliases with the same backend and location share one. Default `''`. */
   location?: string;
   /** Default timeout in seconds; `null` never expires. Default 300. */
@@ -28,7 +28,10 @@ export interface CacheOptions {
 
 /** `CacheOptions` with every default applied. */
 export interface ResolvedOptions {
+  /** The backend's name. */
   backend: string;
+  /** The backend itself. */
+  implementation: Backend;
   location: string;
   timeout: number | null;
   keyPrefix: string;
@@ -43,8 +46,8 @@ export const defaultKeyFunction: KeyFunction = (key, keyPrefix, version) => `${k
 
 const OPTION_NAMES = ['backend', 'location', 'timeout', 'keyPrefix', 'version', 'maxEntries', 'cullFrequency', 'keyFunction'];
 
-/** Validates one alias's options against the known backends and fills in the defaults. */
-export function resolveOptions(alias: string, raw: unknown, backends: readonly string[]): ResolvedOptions {
+/** Validates one alias's options against the built-in backends (by name) and fills in the defaults. */
+export function resolveOptions(alias: string, raw: unknown, backends: Readonly<Record<string, Backend>>): ResolvedOptions {
   const where = `cache '${alias}'`;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new TypeError(`cachette: the options of ${where} must be an object like { backend: 'idb' }, got ${describe(raw)}`);
@@ -55,14 +58,10 @@ export function resolveOptions(alias: string, raw: unknown, backends: readonly s
       throw new TypeError(`cachette: unknown option '${name}' for ${where}; accepted: ${OPTION_NAMES.join(', ')}`);
     }
   }
-  const backend = o.backend;
-  if (typeof backend !== 'string' || !backends.includes(backend)) {
-    throw new TypeError(
-      `cachette: unknown backend ${describe(backend)} for ${where}; accepted: ${backends.map((b) => `'${b}'`).join(', ')}`,
-    );
-  }
+  const implementation = checkBackend(o.backend, backends, where);
   return {
-    backend,
+    backend: implementation.name,
+    implementation,
     location: optional(o.location, '', (v) => typeof v === 'string', `${where}: location must be a string`),
     timeout: o.timeout === undefined ? 300 : checkTimeout(o.timeout, `${where}: timeout`),
     keyPrefix: optional(o.keyPrefix, '', (v) => typeof v === 'string', `${where}: keyPrefix must be a string`),
@@ -71,6 +70,21 @@ export function resolveOptions(alias: string, raw: unknown, backends: readonly s
     cullFrequency: optional(o.cullFrequency, 3, (v) => Number.isSafeInteger(v) && (v as number) >= 0, `${where}: cullFrequency must be an integer >= 0 (0 empties the store when full)`),
     keyFunction: optional(o.keyFunction, defaultKeyFunction, (v) => typeof v === 'function', `${where}: keyFunction must be a function (key, keyPrefix, version) => string`),
   };
+}
+
+function checkBackend(value: unknown, backends: Readonly<Record<string, Backend>>, where: string): Backend {
+  const accepted = `accepted: ${Object.keys(backends).map((b) => `'${b}'`).join(', ')}, or a backend object { name, open(location) }`;
+  if (typeof value === 'string') {
+    const named = Object.hasOwn(backends, value) ? backends[value] : undefined;
+    if (named) return named;
+    throw new TypeError(`cachette: unknown backend ${describe(value)} for ${where}; ${accepted}`);
+  }
+  if (typeof value === 'object' && value !== null) {
+    const problem = backendProblem(value);
+    if (problem) throw new TypeError(`cachette: the backend object of ${where} is not a backend: ${problem}`);
+    return value as Backend;
+  }
+  throw new TypeError(`cachette: unknown backend ${describe(value)} for ${where}; ${accepted}`);
 }
 
 /**

@@ -31,17 +31,24 @@ export interface WritePolicy {
 
 /** Differences between backends, declared rather than discovered. */
 export interface StoreCapabilities {
-  /** Who sees the same data: nobody, one JavaScript realm, or every tab and worker of the origin. */
+  /**
+   * Who sees the same data: nobody, one JavaScript realm (a tab, the worker), or every tab
+   * and the worker of the origin. An invalidation is applied once to an origin-shared store
+   * and in every realm to a realm's own; a realm with its own stores listens for other
+   * realms' invalidations.
+   */
   readonly sharing: 'none' | 'realm' | 'origin';
-  /** Whether `update` is atomic against other tabs and the worker. */
-  readonly atomicUpdate: boolean;
-  /** Whether stored values persist across page loads. */
-  readonly persistent: boolean;
+  /** What values it stores exactly: structured-clonable ones (the default) or JSON-compatible ones. */
+  readonly values?: 'structured' | 'json';
   /** Whether a `Response` is stored as is (else the worker stores its status, headers and bytes). */
   readonly nativeResponses?: boolean;
 }
 
-/** A backend's store for one `location`. Every method may reject with a platform error. */
+/**
+ * A store as the core uses it: a backend's store (see `BackendStore` in backend.ts) with
+ * every optional method supplied, its backend's name and location. Every method may reject
+ * with a platform error.
+ */
 export interface Store {
   readonly backend: string;
   readonly location: string;
@@ -78,9 +85,6 @@ export interface Store {
   /** Releases connections; the next call reopens them. */
   close(): Promise<void>;
 }
-
-/** Builds the store for a location. Called once per (backend, location) in a realm. */
-export type StoreFactory = (location: string) => Store;
 
 /** Whether an entry can no longer be read at `now`. */
 export function isExpired(entry: Pick<Entry, 'expires'>, now: number): boolean {

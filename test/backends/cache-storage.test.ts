@@ -460,16 +460,12 @@ describe('cache-storage store: writes', () => {
     expect(await store.get('c', NOW)).toBeUndefined();
   });
 
-  it('declares its capabilities; atomicUpdate follows the Web Locks API', () => {
+  it('declares its capabilities', () => {
     expect(store.backend).toBe('cache-storage');
     expect(store.location).toBe(location);
     expect(cacheStorageName('')).toBe('cachette');
     expect(cacheStorageName('pages')).toBe('cachette:pages');
-    // happy-dom has no navigator.locks.
-    expect(store.capabilities).toEqual({ sharing: 'origin', atomicUpdate: false, persistent: true, nativeResponses: true });
-    const locks = { request: vi.fn() };
-    vi.spyOn(navigator, 'locks', 'get').mockReturnValue(locks as unknown as LockManager);
-    expect(store.capabilities.atomicUpdate).toBe(true);
+    expect(store.capabilities).toEqual({ sharing: 'origin', values: 'json', nativeResponses: true });
   });
 
   it('runs every write under the exclusive lock named for the location', async () => {

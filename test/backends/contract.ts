@@ -1,11 +1,14 @@
 /**
  * The contract every backend keeps: DESIGN.md's `Cache` section, ported from Django's
  * tests/cache/tests.py (BaseCacheTests, LocMemCacheTests, DummyCacheTests). One suite,
- * run against every backend in happy-dom (test/backends/*.contract.test.ts) and in real
- * Chromium (test/backends/contract.browser.test.ts).
+ * run against every backend, built-in (by name) or your own (a backend object), in
+ * happy-dom (test/backends/*.contract.test.ts) and in real Chromium
+ * (test/backends/contract.browser.test.ts). What a backend does differently comes from its
+ * declared capabilities, never from its name.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CacheMissError, defineCaches, getCache, type BackendName, type CacheOptions } from '../../src/index.js';
+import { builtinBackends } from '../../src/backends/registry.js';
+import { CacheMissError, defineCaches, getCache, type Backend, type BackendName, type CacheOptions } from '../../src/index.js';
 
 /** A clock the tests move by hand. */
 export class FakeClock {
@@ -21,9 +24,10 @@ export class FakeClock {
 let run = 0;
 
 /** Configures a fresh location for one test: `default`, plus aliases over the same store. */
-function setup(backend: BackendName, clock: FakeClock, extra: Partial<CacheOptions> = {}) {
+function setup(backend: BackendName | Backend, clock: FakeClock, extra: Partial<CacheOptions> = {}) {
   run += 1;
-  const location = `contract-${backend}-${run}-${Math.random().toString(36).slice(2, 8)}`;
+  const name = typeof backend === 'string' ? backend : backend.name;
+  const location = `contract-${name}-${run}-${Math.random().toString(36).slice(2, 8)}`;
   const base = { backend, location, ...extra } as CacheOptions;
   defineCaches(
     {
@@ -40,11 +44,12 @@ function setup(backend: BackendName, clock: FakeClock, extra: Partial<CacheOptio
   );
 }
 
-/** The shared suite for a storing backend (`idb`, `cache-storage`, `memory`). */
-export function runCacheContract(backend: Exclude<BackendName, 'dummy'>): void {
-  const structured = backend !== 'cache-storage';
+/** The shared suite for a storing backend: a built-in one by name, or a backend object. */
+export function runCacheContract(backend: Exclude<BackendName, 'dummy'> | Backend): void {
+  const declared = typeof backend === 'string' ? builtinBackends[backend] : backend;
+  const structured = (declared.capabilities?.values ?? 'structured') === 'structured';
 
-  describe(`${backend}: the Cache contract`, () => {
+  describe(`${declared.name}: the Cache contract`, () => {
     let clock: FakeClock;
     beforeEach(() => {
       clock = new FakeClock();

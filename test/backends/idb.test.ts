@@ -329,7 +329,7 @@ describe('idb store', () => {
   it('declares its capabilities', () => {
     const store = freshStore();
     expect(store.backend).toBe('idb');
-    expect(store.capabilities).toEqual({ sharing: 'origin', atomicUpdate: true, persistent: true });
+    expect(store.capabilities).toEqual({ sharing: 'origin' });
     expect(idbDatabaseName('')).toBe('cachette');
     expect(idbDatabaseName('api')).toBe('cachette:api');
   });

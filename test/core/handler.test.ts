@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cache, defineCaches, getCache, type CacheOptions } from '../../src/index.js';
+import { cache, defineCaches, getCache, type Backend, type CacheOptions, type Entry } from '../../src/index.js';
 
 describe('defineCaches and getCache (Django’s CacheHandlerTest)', () => {
   it('returns the same instance for the same alias, and another for another alias', () => {
@@ -51,9 +51,44 @@ describe('defineCaches and getCache (Django’s CacheHandlerTest)', () => {
     defineCaches({ default: { backend: 'memory', location: 'kept' } });
     await cache.set('k', 'v');
     expect(() => defineCaches({ default: { backend: 'redis' as CacheOptions['backend'] } })).toThrow(
-      /unknown backend 'redis' for cache 'default'; accepted: 'idb', 'cache-storage', 'memory', 'dummy'/,
+      /unknown backend 'redis' for cache 'default'; accepted: 'idb', 'cache-storage', 'memory', 'dummy', or a backend object/,
     );
     expect(await cache.get('k')).toBe('v');
+  });
+
+  it('takes a backend object where it takes a name; a bad one is a TypeError saying what is wrong', async () => {
+    const opened: string[] = [];
+    const mine: Backend = {
+      name: 'mine',
+      open: (location) => {
+        opened.push(location);
+        const entries = new Map<string, Entry>();
+        return {
+          get: async (key) => entries.get(key),
+          set: async (list) => list.forEach((e) => entries.set(e.key, e)),
+          delete: async (keys) => keys.filter((k) => entries.delete(k)),
+          list: async () => [...entries.values()].map(({ value: _v, ...info }) => info),
+          clear: async () => entries.clear(),
+        };
+      },
+    };
+    defineCaches({ default: { backend: mine, location: 'a' }, other: { backend: mine, location: 'a' }, b: { backend: mine, location: 'b' } });
+    await cache.set('k', 'v');
+    expect(await getCache('other').get('k')).toBe('v');
+    expect(await getCache('b').add('k', 'w')).toBe(true); // the core's add over get + set
+    expect(opened).toEqual(['a', 'b']); // one store per (backend, location)
+    expect(getCache().store.backend).toBe('mine');
+    expect(getCache().store.capabilities).toEqual({ sharing: 'realm' });
+
+    const bad: Array<[unknown, RegExp]> = [
+      [{ open: () => ({}) }, /the backend object of cache 'default' is not a backend: its name must be 1 to 64 letters/],
+      [{ name: 'x' }, /not a backend: it has no open\(location\) method/],
+      [{ name: 'x', open: () => ({}), capabilities: { sharing: 'everyone' } }, /its capabilities must be an object like \{ sharing: 'none' \| 'realm' \| 'origin' \}/],
+      [42, /unknown backend number 42 for cache 'default'; accepted: 'idb', 'cache-storage', 'memory', 'dummy', or a backend object \{ name, open\(location\) \}/],
+    ];
+    for (const [backend, message] of bad) expect(() => defineCaches({ default: { backend: backend as Backend } })).toThrow(message);
+    defineCaches({ default: { backend: { name: 'half', open: () => ({ get: async () => undefined }) as never } } });
+    expect(() => getCache()).toThrow(/backend 'half' opened a store without set, delete, list, clear; a store needs get, set, delete, list and clear/);
   });
 
   it('rejects malformed options, naming the alias and the option', () => {

@@ -1,0 +1,196 @@
+/**
+ * Backends of your own, as Django accepts a backend's dotted path: an object with a name
+ * and `open(location)`, returning a store with five required methods. What a store leaves
+ * out, the core supplies from those five (as unstorage's drivers), so a backend is one
+ * small file; the built-in backends implement the same interface, and the same contract
+ * suite runs against every one.
+ */
+import { isExpired, type Entry, type EntryInfo, type Store, type StoreCapabilities, type WritePolicy } from './store.js';
+
+/**
+ * A backend: what `defineCaches` takes where it takes a backend name.
+ * @example
+ * defineCaches({ default: { backend: { name: 'session', capabilities: { sharing: 'realm' }, open: (location) => new SessionStore(location) } } });
+ */
+export interface Backend {
+  /** Its name: shown by the devtools, and with the location, a shared store's identity across tabs and the worker. */
+  readonly name: string;
+  /** What it does differently, declared. Default: `{ sharing: 'realm' }`. */
+  readonly capabilities?: StoreCapabilities;
+  /** The store for one `location`; called once per location in a realm (page or worker). */
+  open(location: string): BackendStore;
+}
+
+/**
+ * A backend's store. Keys arrive already built (`keyPrefix:version:key`); `now` is the
+ * cache's clock, so expiry is `entry.expires <= now`. Every method may reject with a platform
+ * error: the `Cache` reports it and behaves as a miss, never breaking the page.
+ */
+export interface BackendStore {
+  /** The live entry under `key` (`undefined` when missing or expired); stamps its `used` with `now`. */
+  get(key: string, now: number): Promise<Entry | undefined>;
+  /**
+   * Writes the entries. When the store holds `policy.maxEntries` or more, it first removes
+   * expired entries, then `floor(count / policy.cullFrequency)` of the least recently used
+   * (all of them when `cullFrequency` is 0), as Django's in-memory backend. Throws
+   * `UnstorableValueError` (from `'cachette'`) when a value cannot be stored exactly.
+   */
+  set(entries: readonly Entry[], policy: WritePolicy): Promise<void>;
+  /** Removes the keys; resolves to those that held a live value. */
+  delete(keys: readonly string[], now: number): Promise<string[]>;
+  /** Every live entry's facts, without values (invalidation by prefix and tag, the devtools). */
+  list(now: number): Promise<EntryInfo[]>;
+  /** Empties this location. */
+  clear(): Promise<void>;
+
+  // Optional: faster or atomic versions of what the core otherwise does with the five above.
+  /** The live entries among `keys`. Default: `get` for each. */
+  getMany?(keys: readonly string[], now: number): Promise<Map<string, Entry>>;
+  /** Writes `entry` only if its key is absent or expired; `true` if written. Default: `get`, then `set` (not atomic across tabs). */
+  add?(entry: Entry, policy: WritePolicy): Promise<boolean>;
+  /** Sets a live entry's expiry; `false` when missing. Default: `get`, then `set`. */
+  touch?(key: string, expires: number, now: number): Promise<boolean>;
+  /** Read-modify-write of a live entry (`fn` is synchronous and may throw to abort). Default: `get`, `fn`, `set`. */
+  update?(key: string, now: number, fn: (entry: Entry) => Entry): Promise<Entry | undefined>;
+  /** Moves a live entry to another key; `false` when missing. Default: `get`, `set`, `delete`. */
+  move?(from: string, to: string, now: number): Promise<boolean>;
+  /** Removes every entry carrying one of `tags`. Default: `list`, then `delete`. */
+  deleteTagged?(tags: readonly string[], now: number): Promise<string[]>;
+  /** Releases connections (the next call reopens them). Default: nothing to release. */
+  close?(): Promise<void>;
+}
+
+/** What the built-in names stand for, for error messages and the type of `backend`. */
+export type BackendName = 'idb' | 'cache-storage' | 'memory' | 'dummy';
+
+const REQUIRED = ['get', 'set', 'delete', 'list', 'clear'] as const;
+const OPTIONAL = ['getMany', 'add', 'touch', 'update', 'move', 'deleteTagged', 'close'] as const;
+const SHARING = ['none', 'realm', 'origin'];
+
+/**
+ * Why `value` is not a `Backend`, or `undefined` when it is one.
+ * @example backendProblem({ name: 'x' }) // "it has no open(location) method"
+ */
+export function backendProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return 'it is not an object';
+  const b = value as Partial<Backend>;
+  if (typeof b.name !== 'string' || !/^[\w.-]{1,64}$/.test(b.name)) return 'its name must be 1 to 64 letters, digits, _, . or -';
+  if (typeof b.open !== 'function') return 'it has no open(location) method';
+  const sharing = b.capabilities?.sharing;
+  if (b.capabilities !== undefined && (typeof b.capabilities !== 'object' || b.capabilities === null || (sharing !== undefined && !SHARING.includes(sharing)))) {
+    return "its capabilities must be an object like { sharing: 'none' | 'realm' | 'origin' }";
+  }
+  return undefined;
+}
+
+/**
+ * The store `backend` opens for `location`, with the core's versions of what it leaves
+ * out. A store missing a required method is a TypeError naming the backend and the method.
+ * @example const store = openStore(myBackend, 'sessions');
+ */
+export function openStore(backend: Backend, location: string): Store {
+  const opened = backend.open(location);
+  const missing = REQUIRED.filter((m) => typeof (opened as unknown as Record<string, unknown> | null)?.[m] !== 'function');
+  if (missing.length) {
+    throw new TypeError(`cachette: backend '${backend.name}' opened a store without ${missing.join(', ')}; a store needs get, set, delete, list and clear`);
+  }
+  for (const method of OPTIONAL) {
+    const given = opened[method];
+    if (given !== undefined && typeof given !== 'function') throw new TypeError(`cachette: backend '${backend.name}': ${method} must be a method or absent`);
+  }
+  return new CompletedStore(backend, location, opened);
+}
+
+/** A backend's store, with the optional methods filled in by the core. */
+class CompletedStore implements Store {
+  readonly backend: string;
+  readonly location: string;
+  readonly capabilities: StoreCapabilities;
+  readonly #store: BackendStore;
+
+  constructor(backend: Backend, location: string, store: BackendStore) {
+    this.backend = backend.name;
+    this.location = location;
+    this.capabilities = { sharing: 'realm', ...backend.capabilities };
+    this.#store = store;
+  }
+
+  get(key: string, now: number): Promise<Entry | undefined> {
+    return this.#store.get(key, now);
+  }
+
+  set(entries: readonly Entry[], policy: WritePolicy): Promise<void> {
+    return this.#store.set(entries, policy);
+  }
+
+  delete(keys: readonly string[], now: number): Promise<string[]> {
+    return this.#store.delete(keys, now);
+  }
+
+  list(now: number): Promise<EntryInfo[]> {
+    return this.#store.list(now);
+  }
+
+  clear(): Promise<void> {
+    return this.#store.clear();
+  }
+
+  async getMany(keys: readonly string[], now: number): Promise<Map<string, Entry>> {
+    if (this.#store.getMany) return this.#store.getMany(keys, now);
+    const found = new Map<string, Entry>();
+    const entries = await Promise.all(keys.map((key) => this.#store.get(key, now)));
+    entries.forEach((entry, i) => {
+      if (entry) found.set(keys[i] as string, entry);
+    });
+    return found;
+  }
+
+  async add(entry: Entry, policy: WritePolicy): Promise<boolean> {
+    if (this.#store.add) return this.#store.add(entry, policy);
+    if (await this.#store.get(entry.key, policy.now)) return false;
+    await this.#store.set([entry], policy);
+    return true;
+  }
+
+  async touch(key: string, expires: number, now: number): Promise<boolean> {
+    if (this.#store.touch) return this.#store.touch(key, expires, now);
+    const entry = await this.#store.get(key, now);
+    if (!entry) return false;
+    await this.#store.set([{ ...entry, expires }], keepAll(now));
+    return true;
+  }
+
+  async update(key: string, now: number, fn: (entry: Entry) => Entry): Promise<Entry | undefined> {
+    if (this.#store.update) return this.#store.update(key, now, fn);
+    const entry = await this.#store.get(key, now);
+    if (!entry) return undefined;
+    const next = fn(entry);
+    await this.#store.set([next], keepAll(now));
+    return next;
+  }
+
+  async move(from: string, to: string, now: number): Promise<boolean> {
+    if (this.#store.move) return this.#store.move(from, to, now);
+    const entry = await this.#store.get(from, now);
+    if (!entry) return false;
+    await this.#store.set([{ ...entry, key: to }], keepAll(now));
+    if (from !== to) await this.#store.delete([from], now);
+    return true;
+  }
+
+  async deleteTagged(tags: readonly string[], now: number): Promise<string[]> {
+    if (this.#store.deleteTagged) return this.#store.deleteTagged(tags, now);
+    const wanted = new Set(tags);
+    const keys = (await this.#store.list(now)).filter((e) => !isExpired(e, now) && e.tags.some((t) => wanted.has(t))).map((e) => e.key);
+    return keys.length ? this.#store.delete(keys, now) : [];
+  }
+
+  async close(): Promise<void> {
+    await this.#store.close?.();
+  }
+}
+
+/** A write that replaces an entry already counted: nothing to cull for it. */
+function keepAll(now: number): WritePolicy {
+  return { maxEntries: Number.MAX_SAFE_INTEGER, cullFrequency: 3, now };
+}
