@@ -2,11 +2,9 @@
  * The per-view cache, as Django's `@cache_page(600)`: a workbox-routing handler whose TTL
  * wins over the response's `max-age`.
  */
-import type { RouteHandlerCallbackOptions, RouteHandlerObject } from 'workbox-core/types.js';
-import { setUpWorker } from './lifecycle.js';
-import { aliasOption, knownOptions, optionsObject, prefixOption, ttlOption } from './options.js';
-import { respondWithCache, type CachePolicy } from './respond-with-cache.js';
-import { declareRoute } from './route-table.js';
+import type { RouteHandlerObject } from 'workbox-core/types.js';
+import { knownOptions, optionsObject } from './options.js';
+import { buildRoutes } from './route-builder.js';
 
 /** `cachePage`'s options, as `cache_page`'s `cache=` and `key_prefix=`. */
 export interface CachePageOptions {
@@ -24,21 +22,9 @@ let pages = 0;
  */
 export function cachePage(timeout: number | null, options?: CachePageOptions): RouteHandlerObject {
   const where = 'cachePage';
-  const seconds = ttlOption(timeout, `${where}: timeout`);
-  const o = optionsObject(options, where);
-  knownOptions(o, ['cache', 'keyPrefix'], where);
+  const values = optionsObject(options, where);
+  knownOptions(values, ['cache', 'keyPrefix'], where);
+  const [handler] = buildRoutes([{ kind: 'page', id: `page:${pages + 1}`, where, ttl: { value: timeout, name: 'timeout' }, values }]).handlers;
   pages += 1;
-  const policy: CachePolicy = {
-    routeId: `page:${pages}`,
-    cache: aliasOption(o.cache, where),
-    keyPrefix: prefixOption(o.keyPrefix, where),
-    store: { kind: 'route', seconds },
-    tags: [],
-    opaque: false,
-  };
-  setUpWorker();
-  declareRoute({ id: policy.routeId, kind: 'page', match: '(registerRoute)', ttl: seconds, cache: policy.cache, keyPrefix: policy.keyPrefix, tags: [], invalidatedBy: [] });
-  return {
-    handle: ({ request, event }: RouteHandlerCallbackOptions) => respondWithCache(request, event, policy),
-  };
+  return handler as RouteHandlerObject;
 }

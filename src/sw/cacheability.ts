@@ -5,7 +5,7 @@ import { MAX_DELTA_SECONDS, deltaSeconds, maxAgeSeconds, mentionsDirective, pars
  * where the response's `max-age` overrides `seconds`) or a route (`cache_page`, whose
  * timeout wins over `max-age`; `null` never expires).
  */
-export type StorePolicy = { kind: 'site'; seconds: number } | { kind: 'route'; seconds: number | null };
+export type TimeoutRule = { kind: 'site'; seconds: number } | { kind: 'route'; seconds: number | null };
 
 /** Whether to store a response, for how long (`null`: never expires), or why not (for the devtools). */
 export type StoreDecision = { store: true; seconds: number | null } | { store: false; reason: string };
@@ -50,7 +50,7 @@ export function isCacheableRequest(request: Request): boolean {
 export function storeDecision(
   request: Request,
   response: Response,
-  policy: StorePolicy,
+  rule: TimeoutRule,
   opts: StoreDecisionOptions = {},
 ): StoreDecision {
   if (!isCacheableRequest(request)) return skip(`method ${request.method}`);
@@ -73,14 +73,14 @@ export function storeDecision(
   }
   if (varyHeaders(response).includes('*')) return skip('Vary: *');
 
-  if (policy.kind === 'route') {
+  if (rule.kind === 'route') {
     // cache_page's page_timeout takes precedence over max-age, even max-age=0.
-    if (policy.seconds === null) return { store: true, seconds: null };
-    return policy.seconds > 0 ? { store: true, seconds: policy.seconds } : skip(`ttl ${policy.seconds}`);
+    if (rule.seconds === null) return { store: true, seconds: null };
+    return rule.seconds > 0 ? { store: true, seconds: rule.seconds } : skip(`ttl ${rule.seconds}`);
   }
   const maxAge = maxAgeSeconds(response.headers);
   if (maxAge === 0) return skip(`Cache-Control: ${describeMaxAge(cacheControl)}`);
-  const seconds = maxAge ?? policy.seconds;
+  const seconds = maxAge ?? rule.seconds;
   return seconds > 0 ? { store: true, seconds } : skip(`seconds ${seconds}`);
 }
 

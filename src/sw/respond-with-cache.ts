@@ -10,7 +10,7 @@ import type { Cache } from '../core/cache.js';
 import { storeId } from '../core/apply-invalidation.js';
 import { reportError } from '../core/report.js';
 import { SESSION_TAG } from '../core/session-tags.js';
-import { isCacheableRequest, patchResponseHeaders, storeDecision, varyHeaders, type StorePolicy } from './cacheability.js';
+import { isCacheableRequest, patchResponseHeaders, storeDecision, varyHeaders, type TimeoutRule } from './cacheability.js';
 import { EMPTY_VARY_HASH, learnHeaders, learntHeaders, pageKey, varyHash } from './request-key.js';
 import { routeTag, URL_TAG_PREFIX } from './route-table.js';
 import { networkRequest } from './network-request.js';
@@ -20,13 +20,14 @@ import { count } from './stats.js';
 import { fromStorable, takeApart, toStorable } from './stored-response.js';
 import { trackWrite } from './worker-writes.js';
 
-/** How one route caches. */
-export interface CachePolicy {
-  routeId: string;
+/** One route, as the worker caches for it. */
+export interface CachedRoute {
+  /** The route's id in the route table. */
+  id: string;
   /** The cache alias. */
   cache: string;
   keyPrefix: string;
-  store: StorePolicy;
+  timeout: TimeoutRule;
   /** Tags every stored response of the route carries. */
   tags: readonly string[];
   /** Whether opaque cross-origin responses may be stored. */
@@ -39,44 +40,44 @@ interface WaitUntil {
 }
 
 /**
- * The response for `request` under `policy`: from the cache when a live entry exists,
+ * The response for `request` under `route`'s rules: from the cache when a live entry exists,
  * else from the miss already in flight for it, else from the network (stored when the
  * rules allow, without delaying the response).
- * @example registerRoute(/\/api\//, ({ request, event }) => respondWithCache(request, event, policy));
+ * @example registerRoute(/\/api\//, ({ request, event }) => respondWithCache(request, event, route));
  */
-export async function respondWithCache(request: Request, event: WaitUntil | undefined, policy: CachePolicy): Promise<Response> {
+export async function respondWithCache(request: Request, event: WaitUntil | undefined, route: CachedRoute): Promise<Response> {
   if (!isCacheableRequest(request)) return fetch(request);
   // A route TTL of 0 or less is Django's @never_cache: nothing to store, so nothing to look up.
-  if (policy.store.kind === 'route' && policy.store.seconds !== null && policy.store.seconds <= 0) return fetch(request);
+  if (route.timeout.kind === 'route' && route.timeout.seconds !== null && route.timeout.seconds <= 0) return fetch(request);
   let cache: Cache;
   try {
-    cache = getCache(policy.cache);
+    cache = getCache(route.cache);
   } catch (error) {
-    reportError(error, `the worker's route ${policy.routeId}`);
-    count(policy.routeId, policy.cache, 'errors');
+    reportError(error, `the worker's route ${route.id}`);
+    count(route.id, route.cache, 'errors');
     return fetch(networkRequest(request));
   }
   // Coming back after every tab was closed: what was published meanwhile is applied first.
   const catchingUp = catchUpOnce();
   if (catchingUp) await catchingUp;
   try {
-    const hit = await lookup(cache, policy, request);
+    const hit = await lookup(cache, route, request);
     if (hit) {
-      count(policy.routeId, policy.cache, 'hits');
+      count(route.id, route.cache, 'hits');
       return hit;
     }
   } catch (error) {
-    reportError(error, `reading ${request.url} from cache '${policy.cache}'`);
-    count(policy.routeId, policy.cache, 'errors');
+    reportError(error, `reading ${request.url} from cache '${route.cache}'`);
+    count(route.id, route.cache, 'errors');
     return fetch(networkRequest(request));
   }
-  const missKey = `${cache.alias}\u0000${policy.keyPrefix}\u0000${request.url}`;
+  const missKey = `${cache.alias}\u0000${route.keyPrefix}\u0000${request.url}`;
   const shared = await followMiss(missKey, request);
   if (shared) {
-    count(policy.routeId, policy.cache, 'hits');
+    count(route.id, route.cache, 'hits');
     return shared;
   }
-  count(policy.routeId, policy.cache, 'misses');
+  count(route.id, route.cache, 'misses');
   const generation = invalidationBus().generation;
   // HEAD is answered from a GET entry but never stored: a HEAD miss leads nothing.
   const lead = request.method === 'GET' ? leadMiss(missKey, generation) : undefined;
@@ -88,12 +89,12 @@ export async function respondWithCache(request: Request, event: WaitUntil | unde
     throw error;
   }
   try {
-    return await store(cache, policy, request, response, event, lead, generation);
+    return await keep(cache, route, request, response, event, lead, generation);
   } catch (error) {
     lead?.finish();
     // Deciding or preparing to store failed (the cookie store, say): the page still gets its response.
-    reportError(error, `storing ${request.url} in cache '${policy.cache}'`);
-    count(policy.routeId, policy.cache, 'errors');
+    reportError(error, `storing ${request.url} in cache '${route.cache}'`);
+    count(route.id, route.cache, 'errors');
     return response.bodyUsed ? fetch(networkRequest(request)) : response;
   }
 }
@@ -108,17 +109,17 @@ async function followMiss(key: string, request: Request): Promise<Response | und
   return sharedToResponse(shared, request.method);
 }
 
-async function lookup(cache: Cache, policy: CachePolicy, request: Request): Promise<Response | undefined> {
-  const headers = await learntHeaders(cache, policy.keyPrefix, request.url);
+async function lookup(cache: Cache, route: CachedRoute, request: Request): Promise<Response | undefined> {
+  const headers = await learntHeaders(cache, route.keyPrefix, request.url);
   if (!headers) return undefined;
   const hash = await varyHash(request, headers);
   if (hash === undefined) return undefined;
-  const key = pageKey(policy.keyPrefix, request.url, hash);
+  const key = pageKey(route.keyPrefix, request.url, hash);
   const value = await cache.get(key);
   if (value === undefined) return undefined;
   const restored = fromStorable(value, request.method);
   if (!restored) {
-    reportError(new TypeError(`a corrupt entry for ${request.url} (not a stored response): removed`), `reading cache '${policy.cache}'`);
+    reportError(new TypeError(`a corrupt entry for ${request.url} (not a stored response): removed`), `reading cache '${route.cache}'`);
     // Removed, so the miss that follows stores a good copy instead of failing again until the TTL passes.
     void cache.delete(key).catch((error: unknown) => reportError(error, `removing the corrupt entry for ${request.url}`)); // fire-and-forget
     return undefined;
@@ -130,31 +131,31 @@ async function lookup(cache: Cache, policy: CachePolicy, request: Request): Prom
   return restored.response;
 }
 
-async function store(
+async function keep(
   cache: Cache,
-  policy: CachePolicy,
+  route: CachedRoute,
   request: Request,
   response: Response,
   event: WaitUntil | undefined,
   lead: LeadMiss | undefined,
   generation: number,
 ): Promise<Response> {
-  const decision = storeDecision(request, response, policy.store, { opaque: policy.opaque });
+  const decision = storeDecision(request, response, route.timeout, { opaque: route.opaque });
   if (!decision.store) {
     lead?.finish();
-    count(policy.routeId, policy.cache, 'notStored');
+    count(route.id, route.cache, 'notStored');
     return response;
   }
   if (response.type === 'opaque') {
     lead?.finish();
-    return storeOpaque(cache, policy, request.url, response, decision.seconds, event, generation);
+    return storeOpaque(cache, route, request.url, response, decision.seconds, event, generation);
   }
   const vary = varyHeaders(response);
   const hash = await varyHash(request, vary);
   if (hash === undefined) {
     lead?.finish();
     // Varies on a session the worker cannot read: never risk serving it to another one.
-    count(policy.routeId, policy.cache, 'notStored');
+    count(route.id, route.cache, 'notStored');
     return response;
   }
   const now = Date.now();
@@ -164,14 +165,14 @@ async function store(
   const parts = takeApart(response.clone()).then((p) => ({ ...p, headers }));
   const forPage = new Response(response.body, { status: response.status, statusText: response.statusText, headers });
   lead?.settle(parts.then((p) => ({ ...p, storedAt: now, vary, varyHash: hash }), () => undefined));
-  const tags = [...policy.tags, ...responseTags(response), routeTag(policy.routeId), URL_TAG_PREFIX + request.url];
+  const tags = [...route.tags, ...responseTags(response), routeTag(route.id), URL_TAG_PREFIX + request.url];
   if (vary.includes('cookie') || vary.includes('authorization')) tags.push(SESSION_TAG);
-  const key = pageKey(policy.keyPrefix, request.url, hash);
-  storeLater(cache, policy, request.url, event, generation, key, lead, async () => {
+  const key = pageKey(route.keyPrefix, request.url, hash);
+  storeLater(cache, route, request.url, event, generation, key, lead, async () => {
     const value = await toStorable(await parts, now, cache.store.capabilities.nativeResponses === true);
     if (invalidated(generation)) return false;
     await cache.set(key, value, decision.seconds, { tags });
-    await learnHeaders(cache, policy.keyPrefix, request.url, vary, decision.seconds, tags);
+    await learnHeaders(cache, route.keyPrefix, request.url, vary, decision.seconds, tags);
     return true;
   });
   return forPage;
@@ -189,7 +190,7 @@ function invalidated(generation: number): boolean {
  */
 function storeLater(
   cache: Cache,
-  policy: CachePolicy,
+  route: CachedRoute,
   url: string,
   event: WaitUntil | undefined,
   generation: number,
@@ -200,11 +201,11 @@ function storeLater(
   const work = write()
     .then(async (written) => {
       if (written && invalidated(generation)) await cache.delete(key);
-      count(policy.routeId, policy.cache, written && !invalidated(generation) ? 'stored' : 'notStored');
+      count(route.id, route.cache, written && !invalidated(generation) ? 'stored' : 'notStored');
     })
     .catch((error: unknown) => {
-      reportError(error, `storing ${url} in cache '${policy.cache}'`);
-      count(policy.routeId, policy.cache, 'errors');
+      reportError(error, `storing ${url} in cache '${route.cache}'`);
+      count(route.id, route.cache, 'errors');
     })
     .finally(() => lead?.finish());
   trackWrite(storeId(cache.store), work);
@@ -218,7 +219,7 @@ function storeLater(
  */
 function storeOpaque(
   cache: Cache,
-  policy: CachePolicy,
+  route: CachedRoute,
   url: string,
   response: Response,
   seconds: number | null,
@@ -226,17 +227,17 @@ function storeOpaque(
   generation: number,
 ): Response {
   if (cache.store.capabilities.nativeResponses !== true) {
-    reportError(new TypeError(`an opaque response for ${url} needs a 'cache-storage' cache; '${policy.cache}' is '${cache.options.backend}'`), `storing ${url}`);
-    count(policy.routeId, policy.cache, 'notStored');
+    reportError(new TypeError(`an opaque response for ${url} needs a 'cache-storage' cache; '${route.cache}' is '${cache.options.backend}'`), `storing ${url}`);
+    count(route.id, route.cache, 'notStored');
     return response;
   }
-  const tags = [...policy.tags, routeTag(policy.routeId), URL_TAG_PREFIX + url];
+  const tags = [...route.tags, routeTag(route.id), URL_TAG_PREFIX + url];
   const copy = response.clone();
-  const key = pageKey(policy.keyPrefix, url, EMPTY_VARY_HASH);
-  storeLater(cache, policy, url, event, generation, key, undefined, async () => {
+  const key = pageKey(route.keyPrefix, url, EMPTY_VARY_HASH);
+  storeLater(cache, route, url, event, generation, key, undefined, async () => {
     if (invalidated(generation)) return false;
     await cache.set(key, copy, seconds, { tags });
-    await learnHeaders(cache, policy.keyPrefix, url, [], seconds, tags);
+    await learnHeaders(cache, route.keyPrefix, url, [], seconds, tags);
     return true;
   });
   return response;

@@ -4,12 +4,12 @@ import {
   patchResponseHeaders,
   storeDecision,
   varyHeaders,
-  type StorePolicy,
+  type TimeoutRule,
 } from '../../src/sw/cacheability';
 
 const URL_ = 'https://example.test/api/authors';
-const SITE: StorePolicy = { kind: 'site', seconds: 600 };
-const ROUTE: StorePolicy = { kind: 'route', seconds: 600 };
+const SITE: TimeoutRule = { kind: 'site', seconds: 600 };
+const ROUTE: TimeoutRule = { kind: 'route', seconds: 600 };
 
 function request(method = 'GET', headers: HeadersInit = {}): Request {
   return new Request(URL_, { method, headers });
