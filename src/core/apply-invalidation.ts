@@ -5,12 +5,10 @@
  * keep stores no page configured.
  */
 import type { Cache } from './cache.js';
+import { urlOfTag } from './entry-vocabulary.js';
 import type { InvalidateTarget } from './invalidate-target.js';
 import { compilePattern } from './route-pattern.js';
 import type { Store } from './store.js';
-
-/** The tag prefix the worker gives every entry it stores for a URL. */
-export const URL_TAG_PREFIX = 'cachette:url:';
 
 /**
  * Applies `target` to `caches` (only to realm-local stores unless `shared`; never to the
@@ -48,10 +46,11 @@ export async function applyInvalidation(
     const tests = target.routes.map((r) => compilePattern(r, origin));
     const matches = (tags: string[]) =>
       tags.some((tag) => {
-        if (!tag.startsWith(URL_TAG_PREFIX)) return false;
+        const href = urlOfTag(tag);
+        if (href === undefined) return false;
         let url: URL;
         try {
-          url = new URL(tag.slice(URL_TAG_PREFIX.length));
+          url = new URL(href);
         } catch {
           return false;
         }

@@ -1,15 +1,6 @@
 /**
  * Tags that tie entries to a user or a session, so logout can drop them in one call
- * (`invalidateSession`).
+ * (`invalidateSession`). Defined with the rest of the entry vocabulary; kept here for the
+ * modules that import them from this path.
  */
-
-/** Every worker entry keyed by a session (its response varies on `Cookie` or `Authorization`). */
-export const SESSION_TAG = 'cachette:session';
-
-/**
- * The tag `cacheFragment` gives a fragment for each of its vary-on values.
- * @example varyTag('alice') // 'cachette:vary:alice'
- */
-export function varyTag(value: unknown): string {
-  return `cachette:vary:${String(value)}`;
-}
+export { SESSION_TAG, varyTag } from './entry-vocabulary.js';

@@ -3,6 +3,7 @@
  * entry (from Cachette's internal tags, which are then hidden), the caller's key and the
  * version of a `prefix:version:key` stored key.
  */
+import { isHeaderListKey, parseTags } from '../core/entry-vocabulary.js';
 import type { PanelEntry } from './panel-data.js';
 
 /** The facts of a stored entry (a `CacheSnapshot` entry, maybe from the worker). */
@@ -19,10 +20,6 @@ export interface KeyShape {
   version: number;
 }
 
-// The worker's internal tags and keys (src/sw/route-table.ts, src/sw/request-key.ts).
-const URL_TAG = 'cachette:url:';
-const ROUTE_TAG = 'cachette:route:';
-const VARY_KEY = 'cachette.sw.headers.';
 const GENERIC_KEY = /^([^:]*):(-?\d+):([\s\S]*)$/;
 
 /**
@@ -32,18 +29,11 @@ const GENERIC_KEY = /^([^:]*):(-?\d+):([\s\S]*)$/;
  * // { label: 'greeting', callerKey: 'greeting', version: 1, expires: null, kind: 'value', ... }
  */
 export function describeEntry(facts: EntryFacts, shape: KeyShape, routeName: (id: string) => string = (id) => id): PanelEntry {
-  const tags: string[] = [];
-  let url: string | undefined;
-  let route: string | undefined;
-  for (const tag of Array.isArray(facts.tags) ? facts.tags : []) {
-    if (typeof tag !== 'string') continue;
-    if (tag.startsWith(URL_TAG)) url ??= tag.slice(URL_TAG.length);
-    else if (tag.startsWith(ROUTE_TAG)) route ??= routeName(tag.slice(ROUTE_TAG.length));
-    else tags.push(tag);
-  }
+  const { url, routeId, rest: tags } = parseTags(Array.isArray(facts.tags) ? facts.tags : []);
+  const route = routeId === undefined ? undefined : routeName(routeId);
   const key = String(facts.key);
   const parsed = parseStoredKey(key, shape);
-  const kind: PanelEntry['kind'] = url === undefined ? 'value' : parsed.rest.startsWith(VARY_KEY) ? 'vary' : 'response';
+  const kind: PanelEntry['kind'] = url === undefined ? 'value' : isHeaderListKey(parsed.rest) ? 'vary' : 'response';
   const entry: PanelEntry = {
     key,
     label: url ?? parsed.rest,

@@ -12,8 +12,9 @@ import { invalidate, invalidationBus } from '../caches.js';
 import { INVALIDATED_HEADER, parseInvalidatedHeader } from '../core/invalidated-header.js';
 import { pushedInvalidationId } from '../core/push-events.js';
 import { reportError } from '../core/report.js';
+import { routeTag } from '../core/entry-vocabulary.js';
 import { matchesAny, type RoutePattern } from '../core/route-pattern.js';
-import { routeTag } from './route-table.js';
+
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -36,7 +37,6 @@ export function watchMutations(row: InvalidatedRoute): () => void {
   }
   return () => rows.delete(row.routeId);
 }
-
 
 function matching(url: URL): InvalidatedRoute[] {
   return [...rows.values()].filter((row) => matchesAny(row.patterns, url, self.location.origin));

@@ -7,6 +7,7 @@
  * response is neither stored nor served.
  */
 import type { Cache } from '../core/cache.js';
+import { headerListKey } from '../core/entry-vocabulary.js';
 import { md5Hex } from '../core/md5.js';
 
 /** The cookie store of a worker (Chromium has it; elsewhere it may be missing). */
@@ -16,16 +17,6 @@ interface CookieStoreLike {
 
 /** Learnt header lists, per alias, prefix and URL: saves a storage read on every hit. */
 const learnt = new Map<string, string[]>();
-
-/** The key under which the header list for `url` is stored. */
-export function headerListKey(keyPrefix: string, url: string): string {
-  return `cachette.sw.headers.${keyPrefix}.${url}`;
-}
-
-/** The key under which the response for `url` with those varied values is stored. */
-export function pageKey(keyPrefix: string, url: string, varyHash: string): string {
-  return `cachette.sw.page.${keyPrefix}.GET.${url}.${varyHash}`;
-}
 
 /**
  * The header names the stored response for `url` varies on, or `undefined` when nothing

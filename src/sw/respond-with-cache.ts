@@ -9,10 +9,9 @@ import { getCache, invalidationBus } from '../caches.js';
 import type { Cache } from '../core/cache.js';
 import { storeId } from '../core/apply-invalidation.js';
 import { reportError } from '../core/report.js';
-import { SESSION_TAG } from '../core/session-tags.js';
+import { pageKey, routeTag, SESSION_TAG, urlTag } from '../core/entry-vocabulary.js';
 import { isCacheableRequest, patchResponseHeaders, storeDecision, varyHeaders, type TimeoutRule } from './cacheability.js';
-import { EMPTY_VARY_HASH, learnHeaders, learntHeaders, pageKey, varyHash } from './request-key.js';
-import { routeTag, URL_TAG_PREFIX } from './route-table.js';
+import { EMPTY_VARY_HASH, learnHeaders, learntHeaders, varyHash } from './request-key.js';
 import { networkRequest } from './network-request.js';
 import { catchUpOnce } from './push-catch-up.js';
 import { joinMiss, leadMiss, sharedToResponse, type LeadMiss } from './shared-miss.js';
@@ -165,7 +164,7 @@ async function keep(
   const parts = takeApart(response.clone()).then((p) => ({ ...p, headers }));
   const forPage = new Response(response.body, { status: response.status, statusText: response.statusText, headers });
   lead?.settle(parts.then((p) => ({ ...p, storedAt: now, vary, varyHash: hash }), () => undefined));
-  const tags = [...route.tags, ...responseTags(response), routeTag(route.id), URL_TAG_PREFIX + request.url];
+  const tags = [...route.tags, ...responseTags(response), routeTag(route.id), urlTag(request.url)];
   if (vary.includes('cookie') || vary.includes('authorization')) tags.push(SESSION_TAG);
   const key = pageKey(route.keyPrefix, request.url, hash);
   storeLater(cache, route, request.url, event, generation, key, lead, async () => {
@@ -231,7 +230,7 @@ function storeOpaque(
     count(route.id, route.cache, 'notStored');
     return response;
   }
-  const tags = [...route.tags, routeTag(route.id), URL_TAG_PREFIX + url];
+  const tags = [...route.tags, routeTag(route.id), urlTag(url)];
   const copy = response.clone();
   const key = pageKey(route.keyPrefix, url, EMPTY_VARY_HASH);
   storeLater(cache, route, url, event, generation, key, undefined, async () => {

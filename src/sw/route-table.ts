@@ -38,11 +38,3 @@ export function forgetRoute(id: string): void {
 export function routeTable(): RouteInfo[] {
   return [...rows.values()].map((row) => ({ ...row, tags: [...row.tags], invalidatedBy: [...row.invalidatedBy] }));
 }
-
-/** The tag every entry stored through a route carries, so the route's entries can be found. */
-export function routeTag(id: string): string {
-  return `cachette:route:${id}`;
-}
-
-/** The tag prefix every entry stored for a URL carries, so entries can be found by URL pattern. */
-export { URL_TAG_PREFIX } from '../core/apply-invalidation.js';

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { defineCaches, getCache } from '../../src/index.js';
 import { md5Hex } from '../../src/core/md5.js';
-import { forgetLearntHeaders, headerListKey, learnHeaders, learntHeaders, pageKey, varyHash } from '../../src/sw/request-key.js';
+import { headerListKey, pageKey } from '../../src/core/entry-vocabulary.js';
+import { forgetLearntHeaders, learnHeaders, learntHeaders, varyHash } from '../../src/sw/request-key.js';
 
 const jar = (cookies: Record<string, string>) => ({
   getAll: async () => Object.entries(cookies).map(([name, value]) => ({ name, value })),
