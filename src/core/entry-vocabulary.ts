@@ -1,6 +1,6 @@
 /**
  * The names Cachette gives what it stores for itself, and how to read them back: the
- * worker's keys (a response, a URL's learnt Vary list) and the tags that tie an entry to a
+ * worker's keys (responses, and a URL's Vary list) and the tags that tie an entry to a
  * URL, a route, a session or a fragment's vary-on value. The worker writes them; the core's
  * invalidation and the devtools panel read them, from here, so a prefix changes in one place.
  */
@@ -9,7 +9,11 @@ const URL_TAG_PREFIX = 'cachette:url:';
 const ROUTE_TAG_PREFIX = 'cachette:route:';
 const VARY_TAG_PREFIX = 'cachette:vary:';
 const PAGE_KEY_PREFIX = 'cachette.sw.page.';
-const HEADER_LIST_KEY_PREFIX = 'cachette.sw.headers.';
+/** Versions before the one-read hit kept each URL's Vary list under its own key; such entries linger until they expire. */
+const LEGACY_VARY_LIST_KEY_PREFIX = 'cachette.sw.headers.';
+
+/** The tag of a URL's Vary list, kept under the URL's own key when no response is (see src/sw/request-key.ts). */
+export const VARY_LIST_TAG = 'cachette:vary-list';
 
 /** Every worker entry keyed by a session (its response varies on `Cookie` or `Authorization`). */
 export const SESSION_TAG = 'cachette:session';
@@ -39,19 +43,12 @@ export function varyTag(value: unknown): string {
 }
 
 /**
- * The key under which the worker keeps the response for `url` with those varied values.
+ * The key under which the worker keeps the response for `url` with those varied values
+ * (`NO_VARY`: the URL's own key).
  * @example pageKey('', 'https://app.test/api/authors', varyHash)
  */
 export function pageKey(keyPrefix: string, url: string, varyHash: string): string {
   return `${PAGE_KEY_PREFIX}${keyPrefix}.GET.${url}.${varyHash}`;
-}
-
-/**
- * The key under which the worker keeps the Vary header names learnt for `url`.
- * @example headerListKey('', 'https://app.test/api/authors')
- */
-export function headerListKey(keyPrefix: string, url: string): string {
-  return `${HEADER_LIST_KEY_PREFIX}${keyPrefix}.${url}`;
 }
 
 /** What Cachette's own tags say of an entry. */
@@ -60,6 +57,8 @@ export interface EntryTags {
   url?: string;
   /** The id of the route that stored it. */
   routeId?: string;
+  /** Whether it is a URL's Vary list rather than a response. */
+  varyList: boolean;
   /** Every other tag: the caller's, the session's, a fragment's vary-on values. */
   rest: string[];
 }
@@ -69,11 +68,12 @@ export interface EntryTags {
  * @example parseTags(entry.tags).url
  */
 export function parseTags(tags: readonly unknown[]): EntryTags {
-  const parsed: EntryTags = { rest: [] };
+  const parsed: EntryTags = { varyList: false, rest: [] };
   for (const tag of tags) {
     if (typeof tag !== 'string') continue;
     if (tag.startsWith(URL_TAG_PREFIX)) parsed.url ??= tag.slice(URL_TAG_PREFIX.length);
     else if (tag.startsWith(ROUTE_TAG_PREFIX)) parsed.routeId ??= tag.slice(ROUTE_TAG_PREFIX.length);
+    else if (tag === VARY_LIST_TAG) parsed.varyList = true;
     else parsed.rest.push(tag);
   }
   return parsed;
@@ -88,9 +88,10 @@ export function urlOfTag(tag: string): string | undefined {
 }
 
 /**
- * Whether a caller's key (the stored key without prefix and version) is a URL's learnt Vary list.
- * @example isHeaderListKey(headerListKey('', url)) // true
+ * Whether a caller's key (the stored key without prefix and version) is a Vary list an
+ * earlier version left under a key of its own (`cachette.sw.headers.<prefix>.<url>`).
+ * @example isLegacyVaryListKey('cachette.sw.headers..https://app.test/x') // true
  */
-export function isHeaderListKey(key: string): boolean {
-  return key.startsWith(HEADER_LIST_KEY_PREFIX);
+export function isLegacyVaryListKey(key: string): boolean {
+  return key.startsWith(LEGACY_VARY_LIST_KEY_PREFIX);
 }

@@ -3,7 +3,7 @@
  * entry (from Cachette's internal tags, which are then hidden), the caller's key and the
  * version of a `prefix:version:key` stored key.
  */
-import { isHeaderListKey, parseTags } from '../core/entry-vocabulary.js';
+import { isLegacyVaryListKey, parseTags } from '../core/entry-vocabulary.js';
 import type { PanelEntry } from './panel-data.js';
 
 /** The facts of a stored entry (a `CacheSnapshot` entry, maybe from the worker). */
@@ -29,11 +29,11 @@ const GENERIC_KEY = /^([^:]*):(-?\d+):([\s\S]*)$/;
  * // { label: 'greeting', callerKey: 'greeting', version: 1, expires: null, kind: 'value', ... }
  */
 export function describeEntry(facts: EntryFacts, shape: KeyShape, routeName: (id: string) => string = (id) => id): PanelEntry {
-  const { url, routeId, rest: tags } = parseTags(Array.isArray(facts.tags) ? facts.tags : []);
+  const { url, routeId, varyList, rest: tags } = parseTags(Array.isArray(facts.tags) ? facts.tags : []);
   const route = routeId === undefined ? undefined : routeName(routeId);
   const key = String(facts.key);
   const parsed = parseStoredKey(key, shape);
-  const kind: PanelEntry['kind'] = url === undefined ? 'value' : isHeaderListKey(parsed.rest) ? 'vary' : 'response';
+  const kind: PanelEntry['kind'] = url === undefined ? 'value' : varyList || isLegacyVaryListKey(parsed.rest) ? 'vary' : 'response';
   const entry: PanelEntry = {
     key,
     label: url ?? parsed.rest,

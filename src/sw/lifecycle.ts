@@ -10,7 +10,7 @@ import { invalidationBus } from '../caches.js';
 import { message, parseMessage } from '../core/protocol.js';
 import { reportError } from '../core/report.js';
 import { workerSnapshot } from './devtools-snapshot.js';
-import { forgetLearntHeaders } from './request-key.js';
+import { forgetVaryLists } from './request-key.js';
 import { workerWrites } from './worker-writes.js';
 
 declare const self: ServiceWorkerGlobalScope;
@@ -24,8 +24,8 @@ export function setUpWorker(): void {
   const bus = invalidationBus();
   bus.listen();
   bus.guardWrites(workerWrites);
-  // Learnt Vary lists are an in-memory copy: any invalidation may have removed the stored ones.
-  bus.onInvalidate(() => forgetLearntHeaders());
+  // Memoised Vary lists are an in-memory copy: any invalidation may have removed the stored ones.
+  bus.onInvalidate(() => forgetVaryLists());
   self.addEventListener('activate', (event) => {
     event.waitUntil(self.clients.claim());
   });

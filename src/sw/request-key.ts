@@ -1,62 +1,107 @@
 /**
- * Cache keys for requests, as Django's `learn_cache_key` / `get_cache_key`: the response's
- * `Vary` header names are learnt per URL (stored in the cache, and memoised in the
- * worker), and the page key hashes the request's values of those headers. A response that
- * varies on `Cookie` or `Authorization` is keyed by that session, read through the
- * worker's `cookieStore`; when the session cannot be read, there is no key at all, so the
- * response is neither stored nor served.
+ * Where the worker keeps the response for a request, as Django's `learn_cache_key` /
+ * `get_cache_key`, found in one storage read. A response is kept under the hash of the
+ * request's values of the headers it varies on (`pageKey(prefix, url, hash)`). A request
+ * that carries none of them hashes to `NO_VARY`, so the URL's own key holds the response
+ * whenever it does not vary; and that key always says what the URL varies on: the response
+ * there carries its `Vary` header, and when only requests with varied values have been
+ * stored it holds the URL's Vary list instead. So a hit costs one read: the URL's own key,
+ * or, once this worker has seen the URL's Vary list (memoised), the varied entry itself.
+ * Only the first hit of a varied entry after the worker starts reads the URL's own key first.
+ *
+ * A response that varies on `Cookie` or `Authorization` is keyed by that session, read
+ * through the worker's `cookieStore`; when the session cannot be read, there is no key at
+ * all, so the response is neither stored nor served.
  */
 import type { Cache } from '../core/cache.js';
-import { headerListKey } from '../core/entry-vocabulary.js';
+import { pageKey, VARY_LIST_TAG } from '../core/entry-vocabulary.js';
 import { md5Hex } from '../core/md5.js';
+import { varyHeaders } from './cacheability.js';
+import { fromStorable, type RestoredResponse } from './stored-response.js';
 
 /** The cookie store of a worker (Chromium has it; elsewhere it may be missing). */
 interface CookieStoreLike {
   getAll(options?: { url: string }): Promise<{ name: string; value: string }[]>;
 }
 
-/** Learnt header lists, per alias, prefix and URL: saves a storage read on every hit. */
-const learnt = new Map<string, string[]>();
+/** The hash of no varied values (`md5Hex('')`): the key of a response without Vary, or of a request without the varied headers. */
+export const NO_VARY = 'd41d8cd98f00b204e9800998ecf8427e';
+
+/** What a lookup found: nothing, a stored response, or a value that is not one (to remove). */
+export type Lookup = undefined | { key: string; restored: RestoredResponse } | { key: string; corrupt: true };
+
+/** What a URL's own key holds when no response for it without varied values is stored. */
+interface VaryList {
+  vary: string[];
+}
+
+/** The Vary lists of URLs whose responses vary, per alias, prefix and URL: saves reading the URL's own key. */
+const varyLists = new Map<string, string[]>();
 
 /**
- * The header names the stored response for `url` varies on, or `undefined` when nothing
- * was learnt (a miss without reading the page entry).
- * @example const names = await learntHeaders(getCache(), '', 'https://app/api/authors');
+ * The stored response for `request` (a HEAD gets the GET entry, bodiless).
+ * @example const found = await lookUp(getCache(), '', request); if (found && 'restored' in found) return found.restored.response;
  */
-export async function learntHeaders(cache: Cache, keyPrefix: string, url: string): Promise<string[] | undefined> {
-  const memoKey = `${cache.alias}\u0000${keyPrefix}\u0000${url}`;
-  const memo = learnt.get(memoKey);
-  if (memo) return memo;
-  const stored = await cache.get(headerListKey(keyPrefix, url));
-  if (!Array.isArray(stored) || !stored.every((h) => typeof h === 'string')) return undefined;
-  learnt.set(memoKey, stored);
-  return stored;
+export async function lookUp(cache: Cache, keyPrefix: string, request: Request): Promise<Lookup> {
+  const { url, method } = request;
+  const known = varyLists.get(memoKey(cache, keyPrefix, url));
+  if (known) {
+    const hash = await varyHash(request, known);
+    if (hash === undefined) return undefined;
+    if (hash !== NO_VARY) return read(cache, pageKey(keyPrefix, url, hash), method);
+  }
+  const ownKey = pageKey(keyPrefix, url, NO_VARY);
+  const value = await cache.get(ownKey);
+  if (value === undefined) return undefined;
+  const list = asVaryList(value);
+  const restored = list ? undefined : fromStorable(value, method);
+  if (!list && !restored) return { key: ownKey, corrupt: true };
+  const vary = list?.vary ?? varyHeaders((restored as RestoredResponse).response);
+  remember(cache, keyPrefix, url, vary);
+  const hash = vary.length === 0 ? NO_VARY : await varyHash(request, vary);
+  if (hash === undefined) return undefined;
+  if (hash === NO_VARY) return restored ? { key: ownKey, restored } : undefined;
+  return read(cache, pageKey(keyPrefix, url, hash), method);
+}
+
+/** How `keep` stores one response. */
+export interface KeepOptions {
+  /** The header names the response varies on, and the hash of the request's values of them. */
+  vary: readonly string[];
+  hash: string;
+  seconds: number | null;
+  tags: string[];
 }
 
 /**
- * Stores the header list learnt from a response, for as long as the response itself.
- * @example await learnHeaders(cache, '', url, ['accept-language'], 600, tags);
+ * Stores `value` (a response as `toStorable` made it) for `url`; where it varies and the
+ * request carried varied values, also leaves the URL's Vary list under the URL's own key,
+ * unless the response there already carries it. Resolves to the key the response went under.
+ * @example await keep(cache, '', url, value, { vary: ['accept-language'], hash, seconds: 600, tags });
  */
-export async function learnHeaders(
-  cache: Cache,
-  keyPrefix: string,
-  url: string,
-  headers: string[],
-  seconds: number | null,
-  tags: string[],
-): Promise<void> {
-  learnt.set(`${cache.alias}\u0000${keyPrefix}\u0000${url}`, headers);
-  await cache.set(headerListKey(keyPrefix, url), headers, seconds, { tags });
+export async function keep(cache: Cache, keyPrefix: string, url: string, value: unknown, { vary, hash, seconds, tags }: KeepOptions): Promise<string> {
+  const key = pageKey(keyPrefix, url, hash);
+  await cache.set(key, value, seconds, { tags });
+  remember(cache, keyPrefix, url, vary);
+  if (hash === NO_VARY) return key;
+  const ownKey = pageKey(keyPrefix, url, NO_VARY);
+  const own = await cache.get(ownKey);
+  const carried = own === undefined ? undefined : (asVaryList(own)?.vary ?? varyOfStored(own));
+  if (carried?.join() !== vary.join()) {
+    const list: VaryList = { vary: [...vary] };
+    await cache.set(ownKey, list, seconds, { tags: [...tags, VARY_LIST_TAG] });
+  }
+  return key;
 }
 
-/** Forgets every memoised header list (after an invalidation: the stored lists may be gone). */
-export function forgetLearntHeaders(): void {
-  learnt.clear();
+/** Forgets every memoised Vary list (after an invalidation: the stored ones may be gone). */
+export function forgetVaryLists(): void {
+  varyLists.clear();
 }
 
 /**
- * The hash of the request's values of `headers`, or `undefined` when a session header
- * (`cookie`) cannot be read in this worker.
+ * The hash of the request's values of `headers` (`NO_VARY` when it carries none of them),
+ * or `undefined` when a session header (`cookie`) cannot be read in this worker.
  * @example await varyHash(event.request, ['accept-language']) // 'd41d8…'
  */
 export async function varyHash(
@@ -64,7 +109,7 @@ export async function varyHash(
   headers: readonly string[],
   cookies: CookieStoreLike | null = cookieStore() ?? null,
 ): Promise<string | undefined> {
-  if (headers.length === 0) return EMPTY_VARY_HASH;
+  if (headers.length === 0) return NO_VARY;
   let text = '';
   for (const name of headers) {
     let value: string | null;
@@ -81,11 +126,35 @@ export async function varyHash(
     }
     if (value !== null) text += `${name}:${value}\n`;
   }
-  return md5Hex(text);
+  return text === '' ? NO_VARY : md5Hex(text);
 }
 
-/** The hash of no varied values: the key of a response without Vary. */
-export const EMPTY_VARY_HASH = md5Hex('');
+async function read(cache: Cache, key: string, method: string): Promise<Lookup> {
+  const value = await cache.get(key);
+  if (value === undefined) return undefined;
+  const restored = fromStorable(value, method);
+  return restored ? { key, restored } : { key, corrupt: true };
+}
+
+function remember(cache: Cache, keyPrefix: string, url: string, vary: readonly string[]): void {
+  if (vary.length) varyLists.set(memoKey(cache, keyPrefix, url), [...vary]);
+  else varyLists.delete(memoKey(cache, keyPrefix, url));
+}
+
+function memoKey(cache: Cache, keyPrefix: string, url: string): string {
+  return `${cache.alias}\u0000${keyPrefix}\u0000${url}`;
+}
+
+function asVaryList(value: unknown): VaryList | undefined {
+  if (typeof value !== 'object' || value === null || value instanceof Response) return undefined;
+  const { vary } = value as Partial<VaryList>;
+  return Array.isArray(vary) && vary.every((h) => typeof h === 'string') ? { vary } : undefined;
+}
+
+function varyOfStored(value: unknown): string[] | undefined {
+  const restored = fromStorable(value, 'HEAD');
+  return restored && varyHeaders(restored.response);
+}
 
 /**
  * The cookies a request to `url` would carry. Chromium 156 rejects a `url` below the

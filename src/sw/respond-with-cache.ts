@@ -9,14 +9,14 @@ import { getCache, invalidationBus } from '../caches.js';
 import type { Cache } from '../core/cache.js';
 import { storeId } from '../core/apply-invalidation.js';
 import { reportError } from '../core/report.js';
-import { pageKey, routeTag, SESSION_TAG, urlTag } from '../core/entry-vocabulary.js';
+import { routeTag, SESSION_TAG, urlTag } from '../core/entry-vocabulary.js';
 import { isCacheableRequest, patchResponseHeaders, storeDecision, varyHeaders, type TimeoutRule } from './cacheability.js';
-import { EMPTY_VARY_HASH, learnHeaders, learntHeaders, varyHash } from './request-key.js';
+import { keep, lookUp, NO_VARY, varyHash } from './request-key.js';
 import { networkRequest } from './network-request.js';
 import { catchUpOnce } from './push-catch-up.js';
 import { joinMiss, leadMiss, sharedToResponse, type LeadMiss } from './shared-miss.js';
 import { count } from './stats.js';
-import { fromStorable, takeApart, toStorable } from './stored-response.js';
+import { takeApart, toStorable } from './stored-response.js';
 import { trackWrite } from './worker-writes.js';
 
 /** One route, as the worker caches for it. */
@@ -88,7 +88,7 @@ export async function respondWithCache(request: Request, event: WaitUntil | unde
     throw error;
   }
   try {
-    return await keep(cache, route, request, response, event, lead, generation);
+    return await fill(cache, route, request, response, event, lead, generation);
   } catch (error) {
     lead?.finish();
     // Deciding or preparing to store failed (the cookie store, say): the page still gets its response.
@@ -109,28 +109,21 @@ async function followMiss(key: string, request: Request): Promise<Response | und
 }
 
 async function lookup(cache: Cache, route: CachedRoute, request: Request): Promise<Response | undefined> {
-  const headers = await learntHeaders(cache, route.keyPrefix, request.url);
-  if (!headers) return undefined;
-  const hash = await varyHash(request, headers);
-  if (hash === undefined) return undefined;
-  const key = pageKey(route.keyPrefix, request.url, hash);
-  const value = await cache.get(key);
-  if (value === undefined) return undefined;
-  const restored = fromStorable(value, request.method);
-  if (!restored) {
+  const found = await lookUp(cache, route.keyPrefix, request);
+  if (!found) return undefined;
+  if ('corrupt' in found) {
     reportError(new TypeError(`a corrupt entry for ${request.url} (not a stored response): removed`), `reading cache '${route.cache}'`);
     // Removed, so the miss that follows stores a good copy instead of failing again until the TTL passes.
-    void cache.delete(key).catch((error: unknown) => reportError(error, `removing the corrupt entry for ${request.url}`)); // fire-and-forget
+    void cache.delete(found.key).catch((error: unknown) => reportError(error, `removing the corrupt entry for ${request.url}`)); // fire-and-forget
     return undefined;
   }
+  const { response, storedAt } = found.restored;
   // An opaque response's headers are immutable (and hidden from the page anyway).
-  if (restored.response.type !== 'opaque') {
-    restored.response.headers.set('Age', String(Math.max(0, Math.floor((Date.now() - restored.storedAt) / 1000))));
-  }
-  return restored.response;
+  if (response.type !== 'opaque') response.headers.set('Age', String(Math.max(0, Math.floor((Date.now() - storedAt) / 1000))));
+  return response;
 }
 
-async function keep(
+async function fill(
   cache: Cache,
   route: CachedRoute,
   request: Request,
@@ -166,13 +159,10 @@ async function keep(
   lead?.settle(parts.then((p) => ({ ...p, storedAt: now, vary, varyHash: hash }), () => undefined));
   const tags = [...route.tags, ...responseTags(response), routeTag(route.id), urlTag(request.url)];
   if (vary.includes('cookie') || vary.includes('authorization')) tags.push(SESSION_TAG);
-  const key = pageKey(route.keyPrefix, request.url, hash);
-  storeLater(cache, route, request.url, event, generation, key, lead, async () => {
+  storeLater(cache, route, request.url, event, generation, lead, async () => {
     const value = await toStorable(await parts, now, cache.store.capabilities.nativeResponses === true);
-    if (invalidated(generation)) return false;
-    await cache.set(key, value, decision.seconds, { tags });
-    await learnHeaders(cache, route.keyPrefix, request.url, vary, decision.seconds, tags);
-    return true;
+    if (invalidated(generation)) return undefined;
+    return keep(cache, route.keyPrefix, request.url, value, { vary, hash, seconds: decision.seconds, tags });
   });
   return forPage;
 }
@@ -183,7 +173,8 @@ function invalidated(generation: number): boolean {
 }
 
 /**
- * Runs a store after the page has its response, kept alive by `waitUntil`; failures are
+ * Runs a write (resolving to the key written, or `undefined` when it gave up) after the
+ * page has its response, kept alive by `waitUntil`; failures are
  * reported and counted. An invalidation that begins while the response is fetched or
  * written wins: the copy is not stored, or removed again if the write raced it.
  */
@@ -193,14 +184,13 @@ function storeLater(
   url: string,
   event: WaitUntil | undefined,
   generation: number,
-  key: string,
   lead: LeadMiss | undefined,
-  write: () => Promise<boolean>,
+  write: () => Promise<string | undefined>,
 ): void {
   const work = write()
-    .then(async (written) => {
-      if (written && invalidated(generation)) await cache.delete(key);
-      count(route.id, route.cache, written && !invalidated(generation) ? 'stored' : 'notStored');
+    .then(async (key) => {
+      if (key !== undefined && invalidated(generation)) await cache.delete(key);
+      count(route.id, route.cache, key !== undefined && !invalidated(generation) ? 'stored' : 'notStored');
     })
     .catch((error: unknown) => {
       reportError(error, `storing ${url} in cache '${route.cache}'`);
@@ -232,12 +222,9 @@ function storeOpaque(
   }
   const tags = [...route.tags, routeTag(route.id), urlTag(url)];
   const copy = response.clone();
-  const key = pageKey(route.keyPrefix, url, EMPTY_VARY_HASH);
-  storeLater(cache, route, url, event, generation, key, undefined, async () => {
-    if (invalidated(generation)) return false;
-    await cache.set(key, copy, seconds, { tags });
-    await learnHeaders(cache, route.keyPrefix, url, [], seconds, tags);
-    return true;
+  storeLater(cache, route, url, event, generation, undefined, async () => {
+    if (invalidated(generation)) return undefined;
+    return keep(cache, route.keyPrefix, url, copy, { vary: [], hash: NO_VARY, seconds, tags });
   });
   return response;
 }

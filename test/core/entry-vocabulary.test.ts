@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { headerListKey, isHeaderListKey, pageKey, parseTags, routeTag, SESSION_TAG, urlOfTag, urlTag, varyTag } from '../../src/core/entry-vocabulary.js';
+import { isLegacyVaryListKey, pageKey, parseTags, routeTag, SESSION_TAG, urlOfTag, urlTag, VARY_LIST_TAG, varyTag } from '../../src/core/entry-vocabulary.js';
 
 describe('the entry vocabulary', () => {
   it('reads back the tags it writes, and leaves the others to the caller', () => {
@@ -7,14 +7,16 @@ describe('the entry vocabulary', () => {
     expect(parseTags([urlTag(url), routeTag('route:1.0:/api/*'), 'authors', SESSION_TAG, varyTag('alice'), 7])).toEqual({
       url,
       routeId: 'route:1.0:/api/*',
+      varyList: false,
       rest: ['authors', SESSION_TAG, varyTag('alice')],
     });
     expect(urlOfTag(urlTag(url))).toBe(url);
     expect(urlOfTag('authors')).toBeUndefined();
   });
 
-  it('tells a learnt Vary list from a response by its key', () => {
-    expect(isHeaderListKey(headerListKey('p', 'https://app.test/x'))).toBe(true);
-    expect(isHeaderListKey(pageKey('p', 'https://app.test/x', 'h'))).toBe(false);
+  it('tells a Vary list from a response: by its tag, or by the key an earlier version gave it', () => {
+    expect(parseTags([urlTag('https://app.test/x'), VARY_LIST_TAG]).varyList).toBe(true);
+    expect(isLegacyVaryListKey('cachette.sw.headers.p.https://app.test/x')).toBe(true);
+    expect(isLegacyVaryListKey(pageKey('p', 'https://app.test/x', 'h'))).toBe(false);
   });
 });

@@ -1,8 +1,11 @@
+// @vitest-environment node
+// (Node's own Response and Blob: happy-dom's Blob is not the one Response.blob() makes.)
 import { beforeEach, describe, expect, it } from 'vitest';
 import { defineCaches, getCache } from '../../src/index.js';
 import { md5Hex } from '../../src/core/md5.js';
-import { headerListKey, pageKey } from '../../src/core/entry-vocabulary.js';
-import { forgetLearntHeaders, learnHeaders, learntHeaders, varyHash } from '../../src/sw/request-key.js';
+import { pageKey } from '../../src/core/entry-vocabulary.js';
+import { forgetVaryLists, keep, lookUp, NO_VARY, varyHash } from '../../src/sw/request-key.js';
+import { toStorable } from '../../src/sw/stored-response.js';
 
 const jar = (cookies: Record<string, string>) => ({
   getAll: async () => Object.entries(cookies).map(([name, value]) => ({ name, value })),
@@ -11,7 +14,7 @@ const jar = (cookies: Record<string, string>) => ({
 describe('request keys (Django’s learn_cache_key / get_cache_key)', () => {
   beforeEach(() => {
     defineCaches({ default: { backend: 'memory', location: `keys-${Math.random()}` } });
-    forgetLearntHeaders();
+    forgetVaryLists();
   });
 
   it('keys the page by URL (with its query) and the hash of the varied values', () => {
@@ -20,14 +23,23 @@ describe('request keys (Django’s learn_cache_key / get_cache_key)', () => {
     expect(pageKey('p1', 'https://a.test/x', 'h')).not.toBe(pageKey('p2', 'https://a.test/x', 'h'));
   });
 
-  it('learns the header list per URL, stored in the cache and memoised', async () => {
+  it('keeps the Vary list with the URL’s own entry, and memoises it', async () => {
     const cache = getCache();
     const url = 'https://a.test/articles';
-    expect(await learntHeaders(cache, '', url)).toBeUndefined();
-    await learnHeaders(cache, '', url, ['accept-language'], 60, []);
-    expect(await cache.get(headerListKey('', url))).toEqual(['accept-language']);
-    forgetLearntHeaders();
-    expect(await learntHeaders(cache, '', url)).toEqual(['accept-language']);
+    const fr = new Request(url, { headers: { 'accept-language': 'fr' } });
+    const stored = await toStorable(new Response('fr', { headers: { vary: 'Accept-Language' } }), 1, false);
+    const hash = (await varyHash(fr, ['accept-language'])) as string;
+    expect(await keep(cache, '', url, stored, { vary: ['accept-language'], hash, seconds: 60, tags: [] })).toBe(pageKey('', url, hash));
+    // No response for a request without Accept-Language yet: the URL's own key holds the list.
+    expect(await cache.get(pageKey('', url, NO_VARY))).toEqual({ vary: ['accept-language'] });
+    forgetVaryLists();
+    const found = await lookUp(cache, '', fr);
+    expect(found && 'restored' in found && (await found.restored.response.text())).toBe('fr');
+    expect(await lookUp(cache, '', new Request(url, { headers: { 'accept-language': 'en' } }))).toBeUndefined();
+  });
+
+  it('md5 of nothing is NO_VARY, the key of a response that does not vary', () => {
+    expect(md5Hex('')).toBe(NO_VARY);
   });
 
   it('hashes the request’s values of the varied headers: another value, another key', async () => {
