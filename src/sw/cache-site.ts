@@ -1,8 +1,8 @@
 /**
  * The per-site cache, as Django's `UpdateCacheMiddleware` + `FetchFromCacheMiddleware`:
- * every same-origin GET and HEAD that no more specific route handles. It is the
- * workbox-routing default handler, so it composes with the app's own `registerRoute`
- * calls and adds no second fetch listener.
+ * every same-origin GET and HEAD that no more specific route handles. It is workbox-routing's
+ * default handler for GET (for HEAD, a route after every other; see route-builder.ts), so it
+ * composes with the app's own `registerRoute` calls and adds no second fetch listener.
  */
 import { knownOptions, optionsObject } from './options.js';
 import { buildRoutes } from './route-builder.js';

@@ -13,7 +13,7 @@ import { listPushStates, writePushState } from '../core/push-state.js';
 import { reportError } from '../core/report.js';
 
 /** The bound on the catch-up, as `connectInvalidations`' default `timeoutMs`. */
-export const CATCH_UP_TIMEOUT_MS = 3_000;
+const CATCH_UP_TIMEOUT_MS = 3_000;
 
 let done = false;
 let running: Promise<void> | undefined;

@@ -91,7 +91,7 @@ export async function respondWithCache(request: Request, event: WaitUntil | unde
     return await fill(cache, route, request, response, event, lead, generation);
   } catch (error) {
     lead?.finish();
-    // Deciding or preparing to store failed (the cookie store, say): the page still gets its response.
+    // Deciding or preparing to store failed (reading the cookie jar, say): the page still gets its response.
     reportError(error, `storing ${request.url} in cache '${route.cache}'`);
     count(route.id, route.cache, 'errors');
     return response.bodyUsed ? fetch(networkRequest(request)) : response;
@@ -140,7 +140,7 @@ async function fill(
   }
   if (response.type === 'opaque') {
     lead?.finish();
-    return storeOpaque(cache, route, request.url, response, decision.seconds, event, generation);
+    return fillOpaque(cache, route, request.url, response, decision.seconds, event, generation);
   }
   const vary = varyHeaders(response);
   const hash = await varyHash(request, vary);
@@ -153,13 +153,13 @@ async function fill(
   const now = Date.now();
   const headers = new Headers(response.headers);
   patchResponseHeaders(headers, decision.seconds, now);
-  // Two branches of one body: the page's streams at once; the other is read whole for the store and the followers.
+  // Two branches of one body: the page's streams at once; the other is read whole for the cache and the followers.
   const parts = takeApart(response.clone()).then((p) => ({ ...p, headers }));
   const forPage = new Response(response.body, { status: response.status, statusText: response.statusText, headers });
   lead?.settle(parts.then((p) => ({ ...p, storedAt: now, vary, varyHash: hash }), () => undefined));
   const tags = [...route.tags, ...responseTags(response), routeTag(route.id), urlTag(request.url)];
   if (vary.includes('cookie') || vary.includes('authorization')) tags.push(SESSION_TAG);
-  storeLater(cache, route, request.url, event, generation, lead, async () => {
+  writeLater(cache, route, request.url, event, generation, lead, async () => {
     const value = await toStorable(await parts, now, cache.store.capabilities.nativeResponses === true);
     if (invalidated(generation)) return undefined;
     return keep(cache, route.keyPrefix, request.url, value, { vary, hash, seconds: decision.seconds, tags });
@@ -174,11 +174,11 @@ function invalidated(generation: number): boolean {
 
 /**
  * Runs a write (resolving to the key written, or `undefined` when it gave up) after the
- * page has its response, kept alive by `waitUntil`; failures are
- * reported and counted. An invalidation that begins while the response is fetched or
- * written wins: the copy is not stored, or removed again if the write raced it.
+ * page has its response, kept alive by `waitUntil`; failures are reported and counted. An
+ * invalidation that begins while the response is fetched or written wins: the copy is not
+ * stored, or removed again if the write raced it.
  */
-function storeLater(
+function writeLater(
   cache: Cache,
   route: CachedRoute,
   url: string,
@@ -204,9 +204,9 @@ function storeLater(
 /**
  * An opaque response (a no-cors cross-origin fetch) hides its status and headers and cannot
  * be rebuilt: only a backend that stores responses as they are (`cache-storage`) can keep
- * one, with no Vary to learn and no headers to add.
+ * one, under the URL's own key (it shows no Vary) and with no headers added.
  */
-function storeOpaque(
+function fillOpaque(
   cache: Cache,
   route: CachedRoute,
   url: string,
@@ -222,7 +222,7 @@ function storeOpaque(
   }
   const tags = [...route.tags, routeTag(route.id), urlTag(url)];
   const copy = response.clone();
-  storeLater(cache, route, url, event, generation, undefined, async () => {
+  writeLater(cache, route, url, event, generation, undefined, async () => {
     if (invalidated(generation)) return undefined;
     return keep(cache, route.keyPrefix, url, copy, { vary: [], hash: NO_VARY, seconds, tags });
   });

@@ -30,7 +30,7 @@ export interface LeadMiss {
 }
 
 /** How long a follower waits for the leader's response before fetching for itself. */
-export const SHARED_MISS_WAIT_MS = 5_000;
+const SHARED_MISS_WAIT_MS = 5_000;
 
 /** Misses in flight, each with the invalidation generation it began in. */
 const inFlight = new Map<string, { pending: Promise<SharedResponse | undefined>; generation: number }>();
