@@ -12,29 +12,18 @@
 //
 // Chromium runs without Playwright by default here (`--driver=bare`): Playwright's network
 // instrumentation adds 0.6–1.2 ms to every fetch (see /work/shared/BENCHMARKING.md).
-import { loadavg } from 'node:os';
 import { buildPage } from './lib/build-page.mjs';
-import { buildWorker } from './lib/build-worker.mjs';
-import { openPage } from './lib/browser.mjs';
-import { startOrigin } from './lib/origin-server.mjs';
-import { startServer } from './lib/server.mjs';
-import { ratio, round2, roundAll, summarize } from './lib/stats.mjs';
+import { BASELINE } from './lib/build-worker.mjs';
+import { environmentLine, loadMeter, resultJson, runIfMain, runPage, startOrigins, variantTable } from './lib/harness.mjs';
+import { ratio, round2, roundAll, summarize, us } from './lib/stats.mjs';
 import { fixed, markdownTable, times } from './lib/table.mjs';
-import { pageReport } from './lib/page-report.mjs';
 
 export const name = 'fetch-hit';
 export const description = 'cache-hit fetch latency through a service worker (1 KB, 100 KB): Cachette vs hand-written workers and Workbox';
 /** Fetch timings are what Playwright's instrumentation distorts. */
 export const defaultDriver = 'bare';
 
-/**
- * A checkout of another version of this repository (`CACHETTE_BASELINE=/tmp/base`, made with
- * `git worktree add /tmp/base <commit>`): Cachette's two workers built from it run beside the
- * current ones, so what a change costs on hits is measured in one run.
- */
-const BASELINE = process.env.CACHETTE_BASELINE || undefined;
-
-/** Variants in report order; `worker` names the entry in bench/workers/ (built from `checkout` when set). */
+/** Variants in report order; `worker` names the entry in bench/workers/ (built from `checkout`, CACHETTE_BASELINE, when set). */
 const VARIANTS = [
   { id: 'none', label: 'no worker (loopback server, 0 ms delay)' },
   { id: 'minimal-memory', label: 'minimal worker, in-memory `Map` (floor for any worker hit)', worker: 'minimal-memory' },
@@ -74,41 +63,21 @@ const RATIOS = [
 
 const REPORT_TIMEOUT_MS = 270_000;
 
-/**
- * Runs the benchmark once.
- * @param {{ driver?: string, params?: Record<string, number>, log?: (line: string) => void }} options
- * @returns {Promise<{ markdown: string, json: object }>}
- */
+/** Runs the benchmark once (page parameters: rounds, warmup, gapMs, seed). */
 export async function run({ driver = defaultDriver, params = {}, log = console.error } = {}) {
-  const loadBefore = loadavg();
-  const [page, frame, workers] = await Promise.all([
-    buildPage(name),
-    buildPage(`${name}-frame`),
-    Promise.all(VARIANTS.map((v) => (v.worker ? buildWorker(v.worker, v.checkout) : undefined))),
-  ]);
-  const bodies = Object.fromEntries(SIZES.map((s) => [s.path, makeBody(s.bytes)]));
-  const origins = [];
-  let server;
-  let browser;
+  const load = loadMeter();
+  const frame = await buildPage(`${name}-frame`);
+  const origins = await startOrigins(VARIANTS, { root: frame.dir, bodies: Object.fromEntries(SIZES.map((s) => [s.path, makeBody(s.bytes)])) });
   try {
-    server = await startServer(page.dir);
-    for (const [i, variant] of VARIANTS.entries()) origins.push(await startOrigin({ root: frame.dir, worker: workers[i], bodies }));
     const setup = {
       variants: VARIANTS.map((v, i) => ({ id: v.id, origin: origins[i].origin, worker: v.worker !== undefined })),
       sizes: SIZES.map(({ id, path, bytes }) => ({ id, path, bytes })),
     };
-    const query = new URLSearchParams([['setup', JSON.stringify(setup)], ...Object.entries(params).map(([k, v]) => [k, String(v)])]);
-    const reported = server.nextReport(REPORT_TIMEOUT_MS);
-    browser = await openPage(`${server.origin}${page.path}?${query}`, { driver, log });
-    const report = await pageReport(reported, browser);
-    const result = report.result;
-    if (result.crossOriginIsolated !== true) throw new Error('the page was not cross-origin isolated');
+    const { result, environment } = await runPage({ page: name, driver, params, log, load, timeoutMs: REPORT_TIMEOUT_MS, tabs: [{ setup: JSON.stringify(setup) }], notIsolated: 'the page was not cross-origin isolated' });
     checkServerCounts(result, origins);
-    const load = { before: loadBefore.map(round2), after: loadavg().map(round2) };
-    return summarizeReport(result, { driver, version: browser.version, chrome: browser.chrome, loadAverage1m5m15m: load });
+    return summarizeReport(result, environment);
   } finally {
-    await browser?.close();
-    await Promise.all([server?.close(), ...origins.map((o) => o.close())]);
+    await origins.close();
   }
 }
 
@@ -128,20 +97,20 @@ function checkServerCounts(result, origins) {
 }
 
 function summarizeReport(result, environment) {
-  const us = (ms) => ms.map((x) => x * 1000);
   const stats = Object.fromEntries(
     VARIANTS.map(({ id }) => [id, Object.fromEntries(SIZES.map((s) => [s.id, summarize(us(result.samplesMs[id][s.id]))]))]),
   );
   const rel = (a, b, size, key = 'median') => ratio(stats[a][size][key], stats[b][size][key]);
   const label = (id) => VARIANTS.find((v) => v.id === id).label;
 
-  const mainTable = markdownTable(
-    ['variant', ...SIZES.flatMap((s) => [`${s.label} median µs`, `${s.label} p95 µs`, `${s.label} vs no worker`])],
-    VARIANTS.map(({ id, label: text }) => [
-      text,
-      ...SIZES.flatMap((s) => [fixed(stats[id][s.id].median, 0), fixed(stats[id][s.id].p95, 0), id === 'none' ? '(reference)' : times(rel(id, 'none', s.id))]),
+  const mainTable = variantTable(VARIANTS, [
+    ['variant', (v) => v.label],
+    ...SIZES.flatMap((s) => [
+      [`${s.label} median µs`, ({ id }) => fixed(stats[id][s.id].median, 0)],
+      [`${s.label} p95 µs`, ({ id }) => fixed(stats[id][s.id].p95, 0)],
+      [`${s.label} vs no worker`, ({ id }) => (id === 'none' ? '(reference)' : times(rel(id, 'none', s.id)))],
     ]),
-  );
+  ]);
   const ratios = {};
   const ratioRows = [];
   for (const [a, b, goal, op] of RATIOS) {
@@ -164,9 +133,7 @@ function summarizeReport(result, environment) {
   const markdown = [
     `### fetch-hit: ${result.config.rounds} interleaved rounds after ${result.config.warmup} warm-up, cache-hit fetch + whole body, one origin per variant`,
     '',
-    `driver: ${environment.driver}; ${result.userAgent}; timer resolution ${fixed(resolutionUs, 1)} µs (page and frames crossOriginIsolated); ` +
-      `gap between fetches ${result.config.gapMs} ms; interleaved part took ${fixed(result.interleavedMs / 1000, 1)} s; ` +
-      `load average (1 min) ${environment.loadAverage1m5m15m.before[0]} before, ${environment.loadAverage1m5m15m.after[0]} after`,
+    environmentLine(result, environment, `${fixed(resolutionUs, 1)} µs (page and frames crossOriginIsolated)`, `gap between fetches ${result.config.gapMs} ms`),
     '',
     mainTable,
     '',
@@ -176,11 +143,7 @@ function summarizeReport(result, environment) {
       'and its servers saw none of the warm-up and measured fetches; the reference reached its server every time.',
   ].join('\n');
 
-  const round = (x) => Math.round(x * 100) / 100;
-  const json = {
-    benchmark: name,
-    description,
-    date: new Date().toISOString(),
+  const json = resultJson({ name, description }, {
     ...(BASELINE === undefined ? {} : { baseline: BASELINE }),
     environment: { ...environment, userAgent: result.userAgent, timerResolutionUs: resolutionUs, crossOriginIsolated: result.crossOriginIsolated, frames: result.frames },
     config: { ...result.config, sizes: SIZES, order: 'interleaved: every round fetches each variant × size once, shuffled (seeded)', origins: 'one server (port) per variant' },
@@ -194,8 +157,8 @@ function summarizeReport(result, environment) {
     ratios,
     warm: result.warm,
     serverHitsAfter: result.hitsAfter,
-    samplesUs: Object.fromEntries(VARIANTS.map(({ id }) => [id, Object.fromEntries(SIZES.map((s) => [s.id, us(result.samplesMs[id][s.id]).map(round)]))])),
-  };
+    samplesUs: Object.fromEntries(VARIANTS.map(({ id }) => [id, Object.fromEntries(SIZES.map((s) => [s.id, us(result.samplesMs[id][s.id]).map(round2)]))])),
+  });
   return { markdown, json };
 }
 
@@ -210,4 +173,4 @@ function makeBody(bytes) {
   return body;
 }
 
-
+await runIfMain(import.meta.url, { name, description, defaultDriver, run });

@@ -7,14 +7,9 @@
 // (bench/page/fragments.ts) times; this file builds, serves, opens and summarizes.
 //
 //   node bench/fragments.mjs [--driver=bare|playwright] [--rounds=300 --warmup=30 --seed=1]
-import { loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { buildPage } from './lib/build-page.mjs';
-import { openPage } from './lib/browser.mjs';
-import { startServer } from './lib/server.mjs';
-import { ratio, round2, roundAll, summarize } from './lib/stats.mjs';
-import { fixed, markdownTable, times } from './lib/table.mjs';
-import { pageReport } from './lib/page-report.mjs';
+import { environmentLine, resultJson, runIfMain, runPage, variantTable } from './lib/harness.mjs';
+import { ratio, round2, roundAll, summarize, us } from './lib/stats.mjs';
+import { fixed, ratioTable, times } from './lib/table.mjs';
 
 export const name = 'fragments';
 export const description = 'cacheFragment restore (memory, idb, cache-storage) and miss vs a plain DOM render, 200-row list, to the end of insertion + layout';
@@ -34,33 +29,13 @@ const VARIANTS = [
 
 const REPORT_TIMEOUT_MS = 170_000;
 
-/**
- * Runs the benchmark once.
- * @param {{ driver?: string, params?: Record<string, number>, log?: (line: string) => void }} options
- * @returns {Promise<{ markdown: string, json: object }>}
- */
+/** Runs the benchmark once. */
 export async function run({ driver = defaultDriver, params = {}, log = console.error } = {}) {
-  const loadBefore = loadavg();
-  const built = await buildPage(name);
-  const server = await startServer(built.dir);
-  let browser;
-  try {
-    const query = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]));
-    const url = `${server.origin}${built.path}${query.size ? `?${query}` : ''}`;
-    const reported = server.nextReport(REPORT_TIMEOUT_MS);
-    browser = await openPage(url, { driver, log });
-    const report = await pageReport(reported, browser);
-    if (report.result.crossOriginIsolated !== true) throw new Error('the page was not cross-origin isolated; timings would be coarsened to 100 µs');
-    const load = { before: loadBefore.map(round2), after: loadavg().map(round2) };
-    return summarizeReport(report.result, { driver, version: browser.version, chrome: browser.chrome, loadAverage1m5m15m: load });
-  } finally {
-    await browser?.close();
-    await server.close();
-  }
+  const { result, environment } = await runPage({ page: name, driver, params, log, timeoutMs: REPORT_TIMEOUT_MS });
+  return summarizeReport(result, environment);
 }
 
 function summarizeReport(result, environment) {
-  const us = (ms) => ms.map((x) => x * 1000);
   const stats = {};
   const getStats = {};
   const insertStats = {};
@@ -73,20 +48,18 @@ function summarizeReport(result, environment) {
   const rel = (a, b, key = 'median') => ratio(stats[a][key], stats[b][key]);
   const relGet = (a, b) => ratio(getStats[a].median, getStats[b].median);
 
-  const mainTable = markdownTable(
-    ['variant', 'median µs', 'p95 µs', 'mean µs', 'vs plain render (median)', 'vs plain render (p95)', 'get the fragment, median µs', 'get vs plain render (median)', 'append + layout, median µs'],
-    VARIANTS.map(({ id, label }) => [
-      label,
-      fixed(stats[id].median, 0),
-      fixed(stats[id].p95, 0),
-      fixed(stats[id].mean, 0),
-      id === 'plain' ? '(reference)' : times(rel(id, 'plain')),
-      id === 'plain' ? '(reference)' : times(rel(id, 'plain', 'p95')),
-      fixed(getStats[id].median, 0),
-      id === 'plain' ? '(reference)' : times(relGet(id, 'plain')),
-      fixed(insertStats[id].median, 0),
-    ]),
-  );
+  const vsPlain = (f) => (v) => (v.id === 'plain' ? '(reference)' : times(f(v.id, 'plain')));
+  const mainTable = variantTable(VARIANTS, [
+    ['variant', (v) => v.label],
+    ['median µs', (v) => fixed(stats[v.id].median, 0)],
+    ['p95 µs', (v) => fixed(stats[v.id].p95, 0)],
+    ['mean µs', (v) => fixed(stats[v.id].mean, 0)],
+    ['vs plain render (median)', vsPlain(rel)],
+    ['vs plain render (p95)', vsPlain((a, b) => rel(a, b, 'p95'))],
+    ['get the fragment, median µs', (v) => fixed(getStats[v.id].median, 0)],
+    ['get vs plain render (median)', vsPlain(relGet)],
+    ['append + layout, median µs', (v) => fixed(insertStats[v.id].median, 0)],
+  ]);
   const ratios = {
     'memory hit / plain render (median)': rel('memory', 'plain'),
     'idb hit / plain render (median)': rel('idb', 'plain'),
@@ -103,26 +76,20 @@ function summarizeReport(result, environment) {
     'get only: miss (idb) / plain render (median)': relGet('miss-idb', 'plain'),
     'get only: Cachette parseFragment / inert-document div parse (median)': relGet('parse', 'parse-inert-div'),
   };
-  const ratioTable = markdownTable(['ratio', 'value'], Object.entries(ratios).map(([k, v]) => [k, times(v)]));
   const resolutionUs = result.timerResolutionMs * 1000;
   const markdown = [
     `### fragments: ${result.config.rounds} interleaved rounds after ${result.config.warmup} warm-up; ${result.config.rows}-row list (${result.elements} elements, ${result.htmlBytes} bytes of HTML)`,
     '',
-    `driver: ${environment.driver}; ${result.userAgent}; timer resolution ${fixed(resolutionUs, 1)} µs (crossOriginIsolated); interleaved part took ${fixed(result.interleavedMs / 1000, 1)} s; ` +
-      `load average (1 min) ${environment.loadAverage1m5m15m.before[0]} before, ${environment.loadAverage1m5m15m.after[0]} after`,
+    environmentLine(result, environment, `${fixed(resolutionUs, 1)} µs (crossOriginIsolated)`),
     '',
     'Each sample: get the fragment, append it to a container in the page, read `container.offsetHeight` (one forced style + layout); checking the inserted HTML, removing it and the layout after removal are untimed.',
     '',
     mainTable,
     '',
-    ratioTable,
+    ratioTable(ratios),
   ].join('\n');
 
-  const round = (x) => Math.round(x * 100) / 100;
-  const json = {
-    benchmark: name,
-    description,
-    date: new Date().toISOString(),
+  const json = resultJson({ name, description }, {
     environment: { ...environment, userAgent: result.userAgent, timerResolutionUs: resolutionUs, crossOriginIsolated: result.crossOriginIsolated },
     config: {
       ...result.config,
@@ -146,15 +113,9 @@ function summarizeReport(result, environment) {
       ]),
     ),
     ratios,
-    samplesUs: Object.fromEntries(VARIANTS.map(({ id }) => [id, { total: us(result.samplesMs[id].total).map(round), get: us(result.samplesMs[id].get).map(round) }])),
-  };
+    samplesUs: Object.fromEntries(VARIANTS.map(({ id }) => [id, { total: us(result.samplesMs[id].total).map(round2), get: us(result.samplesMs[id].get).map(round2) }])),
+  });
   return { markdown, json };
 }
 
-
-
-// Standalone: `node bench/fragments.mjs [--driver=bare|playwright] [--<page param>=<number>...]`.
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const { standalone } = await import('./lib/standalone.mjs');
-  await standalone({ name, description, defaultDriver, run });
-}
+await runIfMain(import.meta.url, { name, description, defaultDriver, run });

@@ -2,13 +2,9 @@
 // again) for each Cachette backend against the raw platform call beneath it, in real
 // Chromium with an on-disk profile. The page (bench/page/get-latency.ts) does the timing;
 // this file builds it, serves it cross-origin isolated, opens it and summarizes.
-import { loadavg } from 'node:os';
-import { buildPage } from './lib/build-page.mjs';
-import { openPage } from './lib/browser.mjs';
-import { startServer } from './lib/server.mjs';
-import { ratio, summarize, roundAll } from './lib/stats.mjs';
-import { fixed, markdownTable, times } from './lib/table.mjs';
-import { pageReport } from './lib/page-report.mjs';
+import { environmentLine, resultJson, runIfMain, runPage, variantTable } from './lib/harness.mjs';
+import { ratio, round2, roundAll, summarize, us } from './lib/stats.mjs';
+import { fixed, markdownTable, ratioTable, times } from './lib/table.mjs';
 
 export const name = 'get-latency';
 export const description = 'page-side get hit latency, 1 KB value, Cachette backends vs raw platform APIs';
@@ -32,34 +28,13 @@ const BATCH_LABELS = {
 
 const REPORT_TIMEOUT_MS = 150_000;
 
-/**
- * Runs the benchmark once.
- * @param {{ driver?: string, params?: Record<string, number>, log?: (line: string) => void }} options
- * @returns {Promise<{ markdown: string, json: object }>}
- */
+/** Runs the benchmark once (page parameters: rounds, warmup, batches, batchWarmup, seed). */
 export async function run({ driver = 'playwright', params = {}, log = console.error } = {}) {
-  const loadBefore = loadavg();
-  const built = await buildPage(name);
-  const server = await startServer(built.dir);
-  let browser;
-  try {
-    const query = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]));
-    const url = `${server.origin}${built.path}${query.size ? `?${query}` : ''}`;
-    const reported = server.nextReport(REPORT_TIMEOUT_MS);
-    browser = await openPage(url, { driver, log });
-    const report = await pageReport(reported, browser);
-    if (report.result.crossOriginIsolated !== true) throw new Error('the page was not cross-origin isolated; timings would be coarsened to 100 µs');
-    // Other work on this (2-core) machine shifts absolute times; the ratios are what to compare.
-    const load = { before: loadBefore.map((x) => Math.round(x * 100) / 100), after: loadavg().map((x) => Math.round(x * 100) / 100) };
-    return summarizeReport(report.result, { driver, version: browser.version, chrome: browser.chrome, loadAverage1m5m15m: load });
-  } finally {
-    await browser?.close();
-    await server.close();
-  }
+  const { result, environment } = await runPage({ page: name, driver, params, log, timeoutMs: REPORT_TIMEOUT_MS });
+  return summarizeReport(result, environment);
 }
 
 function summarizeReport(result, environment) {
-  const us = (ms) => ms.map((x) => x * 1000);
   const stats = Object.fromEntries(VARIANTS.map(({ id }) => [id, summarize(us(result.samplesMs[id] ?? []))]));
   const batchStats = Object.fromEntries(Object.entries(result.batch.perGetMs).map(([id, ms]) => [id, summarize(us(ms))]));
   const rel = (a, b, key = 'median') => ratio(stats[a][key], stats[b][key]);
@@ -85,29 +60,22 @@ function summarizeReport(result, environment) {
     return batchedRatio === null ? '–' : `${times(batchedRatio)} (batched)`;
   };
   const resolutionUs = result.timerResolutionMs * 1000;
-  const mainTable = markdownTable(
-    ['variant', 'median µs', 'p95 µs', 'mean µs', 'vs its floor (median)', 'vs raw IDB get (median)'],
-    VARIANTS.map(({ id, label, floor }) => [
-      label,
-      fixed(stats[id].median),
-      fixed(stats[id].p95),
-      fixed(stats[id].mean),
-      floorCell(id, floor),
-      times(rel(id, 'raw-idb')),
-    ]),
-  );
+  const mainTable = variantTable(VARIANTS, [
+    ['variant', (v) => v.label],
+    ['median µs', (v) => fixed(stats[v.id].median)],
+    ['p95 µs', (v) => fixed(stats[v.id].p95)],
+    ['mean µs', (v) => fixed(stats[v.id].mean)],
+    ['vs its floor (median)', (v) => floorCell(v.id, v.floor)],
+    ['vs raw IDB get (median)', (v) => times(rel(v.id, 'raw-idb'))],
+  ]);
   const batchTable = markdownTable(
     ['in-memory variant, batched', 'gets per batch', 'median ns/get', 'p95 ns/get'],
     Object.keys(BATCH_LABELS).map((id) => [BATCH_LABELS[id], String(result.batch.sizes[id]), fixed(batchStats[id].median * 1000, 0), fixed(batchStats[id].p95 * 1000, 0)]),
   );
-  const ratioTable = markdownTable(
-    ['ratio', 'value'],
-    Object.entries(ratios).map(([k, v]) => [k, times(v)]),
-  );
   const markdown = [
     `### get-latency: ${result.config.rounds} interleaved rounds after ${result.config.warmup} warm-up, ${result.valueJsonBytes}-byte JSON value, one key`,
     '',
-    `driver: ${environment.driver}; ${result.userAgent}; timer resolution ${fixed(resolutionUs, 1)} µs (crossOriginIsolated); interleaved part took ${fixed(result.interleavedMs / 1000, 1)} s; load average (1 min) ${environment.loadAverage1m5m15m.before[0]} before, ${environment.loadAverage1m5m15m.after[0]} after`,
+    environmentLine(result, environment, `${fixed(resolutionUs, 1)} µs (crossOriginIsolated)`),
     '',
     mainTable,
     '',
@@ -115,22 +83,19 @@ function summarizeReport(result, environment) {
     '',
     batchTable,
     '',
-    ratioTable,
+    ratioTable(ratios),
   ].join('\n');
 
-  const round = (x) => Math.round(x * 100) / 100;
-  const json = {
-    benchmark: name,
-    description,
-    date: new Date().toISOString(),
+  const json = resultJson({ name, description }, {
     environment: { ...environment, userAgent: result.userAgent, timerResolutionUs: resolutionUs, crossOriginIsolated: result.crossOriginIsolated },
     config: { ...result.config, valueJsonBytes: result.valueJsonBytes, order: 'interleaved, shuffled within each round (seeded)' },
     unit: 'µs',
     variants: Object.fromEntries(VARIANTS.map(({ id, label, floor }) => [id, { label, floor: floor ?? null, ...roundAll(stats[id], 2), vsRawIdbMedian: rel(id, 'raw-idb') }])),
     batched: Object.fromEntries(Object.keys(BATCH_LABELS).map((id) => [id, { label: BATCH_LABELS[id], getsPerBatch: result.batch.sizes[id], ...roundAll(batchStats[id], 4) }])),
     ratios,
-    samplesUs: Object.fromEntries(VARIANTS.map(({ id }) => [id, us(result.samplesMs[id] ?? []).map(round)])),
-  };
+    samplesUs: Object.fromEntries(VARIANTS.map(({ id }) => [id, us(result.samplesMs[id] ?? []).map(round2)])),
+  });
   return { markdown, json };
 }
 
+await runIfMain(import.meta.url, { name, description, run });

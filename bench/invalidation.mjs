@@ -14,17 +14,11 @@
 //   node bench/invalidation.mjs [--driver=bare|playwright] [--rounds=400 --warmup=50 --seed=1 --syncPings=100 --settleMs=10]
 //                               [--separateWindows=1]  each tab in its own window (all visible); default: A in front, B–D background tabs
 //                               [--probe=1]  the worker also times the broadcast's arrival (one more channel delivery: a diagnostic)
-import { writeFile, mkdir } from 'node:fs/promises';
-import { loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { buildPage } from './lib/build-page.mjs';
 import { buildWorker } from './lib/build-worker.mjs';
-import { openTabs } from './lib/browser-tabs.mjs';
-import { startServer } from './lib/server.mjs';
-import { percentile, ratio, summarize, round2, roundAll } from './lib/stats.mjs';
-import { fixed, markdownTable, times } from './lib/table.mjs';
-import { pageReport } from './lib/page-report.mjs';
+import { environmentLine, resultJson, runIfMain, runPage, variantTable } from './lib/harness.mjs';
+import { sendBody } from './lib/server.mjs';
+import { percentile, ratio, summarize, round2, roundAll, us } from './lib/stats.mjs';
+import { fixed, markdownTable, ratioTable, times } from './lib/table.mjs';
 
 export const name = 'invalidation';
 export const description = 'invalidate() duration and fan-out to 3 other tabs and the worker vs raw BroadcastChannel / postMessage';
@@ -41,38 +35,29 @@ const RECEIVERS = [
 const TABS = ['B', 'C', 'D'];
 const REPORT_TIMEOUT_MS = 170_000;
 
-/**
- * Runs the benchmark once.
- * @param {{ driver?: string, params?: Record<string, number>, log?: (line: string) => void }} options
- * @returns {Promise<{ markdown: string, json: object }>}
- */
+/** Runs the benchmark once. */
 export async function run({ driver = defaultDriver, params = {}, log = console.error } = {}) {
-  const loadBefore = loadavg();
-  const [built, worker] = await Promise.all([buildPage(name), buildWorker('invalidation-sw')]);
-  // Served next to the page, so its scope ('/') covers it.
-  await writeFile(`${built.dir}/sw.js`, worker);
-  const server = await startServer(built.dir);
-  let browser;
-  try {
-    const query = Object.entries(params).map(([k, v]) => `&${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`).join('');
-    const urls = ROLES.map((role) => `${server.origin}${built.path}?role=${role}${query}`);
-    const reported = server.nextReport(REPORT_TIMEOUT_MS);
-    // Default: A in front, B, C, D background tabs of its window (a user's other tabs).
-    const separateWindows = params.separateWindows === 1;
-    browser = await openTabs(urls, { driver, separateWindows, log });
-    const report = await pageReport(reported, browser);
-    if (report.result.crossOriginIsolated !== true) throw new Error('tab A was not cross-origin isolated; timings would be coarsened to 100 µs');
-    const rendererProcesses = await browser.rendererProcesses();
-    const load = { before: loadBefore.map(round2), after: loadavg().map(round2) };
-    return summarizeReport(report.result, { driver, version: browser.version, chrome: browser.chrome, separateWindows, rendererProcesses, loadAverage1m5m15m: load });
-  } finally {
-    await browser?.close();
-    await server.close();
-  }
+  const worker = await buildWorker('invalidation-sw');
+  // Default: A in front, B, C, D background tabs of its window (a user's other tabs).
+  const separateWindows = params.separateWindows === 1;
+  const { result, environment } = await runPage({
+    page: name,
+    driver,
+    params,
+    log,
+    timeoutMs: REPORT_TIMEOUT_MS,
+    tabs: ROLES.map((role) => ({ role })),
+    // Served next to the page, so its scope ('/') covers it.
+    routes: { '/sw.js': sendBody(worker, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-store' }) },
+    separateWindows,
+    pipe: true,
+    notIsolated: 'tab A was not cross-origin isolated; timings would be coarsened to 100 µs',
+    environment: async (browser) => ({ separateWindows, rendererProcesses: await browser.rendererProcesses() }),
+  });
+  return summarizeReport(result, environment);
 }
 
 function summarizeReport(result, environment) {
-  const us = (ms) => ms.map((x) => x * 1000);
   const s = result.samples;
   const n = s.invalidateMs.length;
   const series = {
@@ -106,44 +91,28 @@ function summarizeReport(result, environment) {
   const rel = (a, b, key = 'median') => ratio(stats[a][key], stats[b][key]);
 
   const rows = [...RECEIVERS, { id: 'maxTabs', label: 'max over tabs B–D (per invalidation)' }, { id: 'maxAll', label: 'max over all four receivers' }];
-  const fanoutTable = markdownTable(
-    [
-      'receiver',
-      'Cachette median µs',
-      'Cachette p95 µs',
-      'raw BC median µs',
-      'raw BC p95 µs',
-      'Cachette / raw BC (median)',
-      'Cachette / raw BC (p95)',
-      'raw BC + postMessage median µs',
-      'Cachette / raw BC + postMessage (median)',
-      'hand-written equivalent median µs',
-      'Cachette / hand-written (median)',
-    ],
-    rows.map(({ id, label }) => [
-      label,
-      fixed(stats[`cachette.${id}`].median, 0),
-      fixed(stats[`cachette.${id}`].p95, 0),
-      fixed(stats[`rawBc.${id}`].median, 0),
-      fixed(stats[`rawBc.${id}`].p95, 0),
-      times(rel(`cachette.${id}`, `rawBc.${id}`)),
-      times(rel(`cachette.${id}`, `rawBc.${id}`, 'p95')),
-      fixed(stats[`rawBcSw.${id}`].median, 0),
-      times(rel(`cachette.${id}`, `rawBcSw.${id}`)),
-      fixed(stats[`rawEq.${id}`].median, 0),
-      times(rel(`cachette.${id}`, `rawEq.${id}`)),
-    ]),
-  );
-  const legTable = markdownTable(
-    ['receiver', 'median µs', 'p95 µs', '/ raw BC (median)', '/ raw BC (p95)'],
-    rows.map(({ id, label }) => [
-      label,
-      fixed(stats[`leg.${id}`].median, 0),
-      fixed(stats[`leg.${id}`].p95, 0),
-      times(rel(`leg.${id}`, `rawBc.${id}`)),
-      times(rel(`leg.${id}`, `rawBc.${id}`, 'p95')),
-    ]),
-  );
+  const cell = (prefix, key = 'median') => ({ id }) => fixed(stats[`${prefix}.${id}`][key], 0);
+  const vs = (prefix, other, key = 'median') => ({ id }) => times(rel(`${prefix}.${id}`, `${other}.${id}`, key));
+  const fanoutTable = variantTable(rows, [
+    ['receiver', (r) => r.label],
+    ['Cachette median µs', cell('cachette')],
+    ['Cachette p95 µs', cell('cachette', 'p95')],
+    ['raw BC median µs', cell('rawBc')],
+    ['raw BC p95 µs', cell('rawBc', 'p95')],
+    ['Cachette / raw BC (median)', vs('cachette', 'rawBc')],
+    ['Cachette / raw BC (p95)', vs('cachette', 'rawBc', 'p95')],
+    ['raw BC + postMessage median µs', cell('rawBcSw')],
+    ['Cachette / raw BC + postMessage (median)', vs('cachette', 'rawBcSw')],
+    ['hand-written equivalent median µs', cell('rawEq')],
+    ['Cachette / hand-written (median)', vs('cachette', 'rawEq')],
+  ]);
+  const legTable = variantTable(rows, [
+    ['receiver', (r) => r.label],
+    ['median µs', cell('leg')],
+    ['p95 µs', cell('leg', 'p95')],
+    ['/ raw BC (median)', vs('leg', 'rawBc')],
+    ['/ raw BC (p95)', vs('leg', 'rawBc', 'p95')],
+  ]);
   const senderRows = [
     ['Cachette `await invalidate({ keys: [\'k\'] })` in A', 'invalidate'],
     ["A's own `onInvalidate` listener fires (A's idb + memory delete done; then it posts)", 'localListener'],
@@ -182,7 +151,6 @@ function summarizeReport(result, environment) {
     'invalidate() / (raw IDB delete + raw postMessage round trip) (medians)': ratio(stats.invalidate.median, stats.rawIdbDelete.median + stats.rawSwRoundTrip.median),
     "A's local step / raw IDB delete (median)": rel('localListener', 'rawIdbDelete'),
   };
-  const ratioTable = markdownTable(['ratio', 'value'], Object.entries(ratios).map(([k, v]) => [k, times(v)]));
 
   const clock = clockOffsets(result.sync);
   const clockTable = markdownTable(
@@ -199,9 +167,7 @@ function summarizeReport(result, environment) {
   const markdown = [
     `### invalidation: ${n} interleaved rounds after ${result.config.warmup} warm-up; 4 tabs + the worker, one origin`,
     '',
-    `driver: ${environment.driver}; ${result.userAgent}; timer resolution ${fixed(resolutionUs, 1)} µs (every tab and the worker crossOriginIsolated); ` +
-      `renderer processes ${environment.rendererProcesses ?? 'unknown'}; visibility ${visibility}; interleaved part took ${fixed(result.interleavedMs / 1000, 1)} s; ` +
-      `load average (1 min) ${environment.loadAverage1m5m15m.before[0]} before, ${environment.loadAverage1m5m15m.after[0]} after`,
+    environmentLine(result, environment, `${fixed(resolutionUs, 1)} µs (every tab and the worker crossOriginIsolated)`, `renderer processes ${environment.rendererProcesses ?? 'unknown'}`, `visibility ${visibility}`),
     '',
     'Fan-out: from A calling `invalidate` (or posting on a raw BroadcastChannel) to each receiver\'s listener. Cachette\'s path includes A\'s own IndexedDB + memory delete before it posts, each receiver\'s memory delete before its listener, and the worker\'s delete from its own IndexedDB store:',
     '',
@@ -213,7 +179,7 @@ function summarizeReport(result, environment) {
     '',
     senderTable,
     '',
-    ratioTable,
+    ratioTable(ratios),
     '',
     `Clock offsets (receiver − A), by BroadcastChannel ping-pong (${result.config.syncPings} pings each, median offset of the fastest 10 %); a fan-out time is off by at most about this much:`,
     '',
@@ -222,11 +188,7 @@ function summarizeReport(result, environment) {
     `Checks: A's listener fired once per invalidation (${result.invalidations}); the worker heard ${result.worker.invalidationsAfter}; every receiver reported every invalidation and broadcast${result.stray.length ? `; stray reports: ${result.stray.slice(0, 5).join('; ')}` : ', none stray'}.`,
   ].join('\n');
 
-  const round = (x) => Math.round(x * 100) / 100;
-  const json = {
-    benchmark: name,
-    description,
-    date: new Date().toISOString(),
+  const json = resultJson({ name, description }, {
     environment: {
       ...environment,
       userAgent: result.userAgent,
@@ -247,8 +209,8 @@ function summarizeReport(result, environment) {
     ratios,
     clockOffsetsUs: clock,
     stray: result.stray,
-    samplesUs: Object.fromEntries(Object.entries(series).map(([k, v]) => [k, v.map(round)])),
-  };
+    samplesUs: Object.fromEntries(Object.entries(series).map(([k, v]) => [k, v.map(round2)])),
+  });
   return { markdown, json };
 }
 
@@ -265,10 +227,4 @@ function clockOffsets(sync) {
   return { before: side(sync.before), after: side(sync.after) };
 }
 
-
-
-// Standalone: `node bench/invalidation.mjs [--driver=bare|playwright] [--<page param>=<number>...]`.
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const { standalone } = await import('./lib/standalone.mjs');
-  await standalone({ name, description, defaultDriver, run });
-}
+await runIfMain(import.meta.url, { name, description, defaultDriver, run });

@@ -24,12 +24,12 @@
 //
 //   node bench/push-fanout.mjs [--driver=bare|playwright] [--clients=1000 --rate=10 --events=200 --warmup=20
 //                               --floodMs=3000 --floodBlocks=2 --redisWindow=32 --memoryBurst=1 --tabs=3 --pings=50 --seed=1]
-import { loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { loadMeter, resultJson, runIfMain, withDefaults } from './lib/harness.mjs';
 import { measureHubMemory } from './lib/hub-memory.mjs';
 import { startHubProcess } from './lib/hub-process.mjs';
-import { CLOCK_HEADER, clockRows, clockSummary, createReportQueue, idCollisions, importHub, latencyRows, missedSummary, mulberry32, openPushTabs, reportsFromTabs, tabLatencies } from './lib/push-tabs.mjs';
+import { checkOneConnection, CLOCK_HEADER, clockRows, clockSummary, idCollisions, importHub, latencyRows, missedSummary, mulberry32, openPushTabs, reportsFromTabs, tabLatencies } from './lib/push-tabs.mjs';
 import { startRedis } from '../scripts/redis-server.mjs';
+import { createReportQueue } from './lib/server.mjs';
 import { connectSseClients } from './lib/sse-clients.mjs';
 import { round2, roundAll, summarize } from './lib/stats.mjs';
 import { fixed, markdownTable, times } from './lib/table.mjs';
@@ -59,20 +59,8 @@ const cpuMs = (cpu) => (cpu.user + cpu.system) / 1000;
  * @returns {Promise<{ markdown: string, json: object }>}
  */
 export async function run({ driver = defaultDriver, params = {}, log = console.error } = {}) {
-  const config = {
-    clients: params.clients ?? 1000,
-    rate: params.rate ?? 10,
-    events: params.events ?? 200,
-    warmup: params.warmup ?? 20,
-    floodMs: params.floodMs ?? 3000,
-    floodBlocks: params.floodBlocks ?? 2,
-    redisWindow: params.redisWindow ?? 32,
-    memoryBurst: params.memoryBurst ?? 1,
-    tabs: params.tabs ?? 3,
-    pings: params.pings ?? 50,
-    seed: params.seed ?? 1,
-  };
-  const loadBefore = loadavg();
+  const config = withDefaults(params, { clients: 1000, rate: 10, events: 200, warmup: 20, floodMs: 3000, floodBlocks: 2, redisWindow: 32, memoryBurst: 1, tabs: 3, pings: 50, seed: 1 });
+  const load = loadMeter();
   await importHub(); // fails early, with the fix, when dist/ is missing
   const redis = await startRedis();
   const queue = createReportQueue();
@@ -114,9 +102,9 @@ export async function run({ driver = defaultDriver, params = {}, log = console.e
     const opened = await openPushTabs(hub.origin, queue, { count: config.tabs, hubs: BROKERS, pings: config.pings, driver, log });
     browser = opened.browser;
     const connected = await hub.request('stats');
+    checkOneConnection(connected.sse, BROKERS, config.tabs);
     for (const broker of BROKERS) {
-      const { browser: fromTabs, other, node } = connected.sse[broker];
-      if (fromTabs !== 1 || other !== 0) throw new Error(`the ${broker} hub saw ${fromTabs} SSE requests from ${config.tabs} tabs (and ${other} others); expected exactly 1: one connection per browser`);
+      const { node } = connected.sse[broker];
       if (node !== config.clients || connected.hubs[broker].connections !== config.clients + 1) {
         throw new Error(`the ${broker} hub has ${connected.hubs[broker].connections} connections (${node} Node clients); expected ${config.clients} + 1`);
       }
@@ -201,7 +189,6 @@ export async function run({ driver = defaultDriver, params = {}, log = console.e
       }
     }
     const final = await hub.request('stats');
-    const load = { before: loadBefore.map(round2), after: loadavg().map(round2) };
     return report({
       config,
       memory,
@@ -217,7 +204,7 @@ export async function run({ driver = defaultDriver, params = {}, log = console.e
       afterSteady,
       final,
       blocks,
-      environment: { driver, version, redis: redis.version, node: process.version, loadAverage1m5m15m: load },
+      environment: { driver, version, redis: redis.version, node: process.version, loadAverage1m5m15m: load() },
     });
   } finally {
     await browser?.close();
@@ -242,18 +229,7 @@ function nodeDeliveries(events, clients) {
   const all = events.flatMap((e) => e.samples);
   const last = events.filter((e) => e.count === clients).map((e) => e.max);
   const missing = events.reduce((n, e) => n + (clients - e.count), 0);
-  return { all: summarizeMany(all), last: summarize(last), missing, incompleteEvents: events.length - last.length };
-}
-
-/** `summarize` (bench/lib/stats.mjs, nearest-rank percentiles) for arrays too long to spread into Math.min. */
-function summarizeMany(samples) {
-  const sorted = Float64Array.from(samples).sort();
-  const n = sorted.length;
-  const rank = (p) => sorted[Math.min(n, Math.max(1, Math.ceil((p / 100) * n))) - 1];
-  const sum = sorted.reduce((a, b) => a + b, 0);
-  return n === 0
-    ? summarize([])
-    : { n, median: rank(50), p95: rank(95), mean: sum / n, min: sorted[0], max: sorted[n - 1] };
+  return { all: summarize(all), last: summarize(last), missing, incompleteEvents: events.length - last.length };
 }
 
 function report({ config, memory, ipc, tabs, collisions, publishResolve, hubCpuPerEventMs, hubLoop, nodeClients, steadySeconds, connected, afterSteady, final, blocks, environment }) {
@@ -343,10 +319,7 @@ function report({ config, memory, ipc, tabs, collisions, publishResolve, hubCpuP
     '',
     markdownTable(CLOCK_HEADER, clockRows(tabs.clocks)),
   ].join('\n');
-  const json = {
-    benchmark: name,
-    description,
-    date: new Date().toISOString(),
+  const json = resultJson({ name, description }, {
     environment,
     config: { ...config, order: 'steady: one event per broker per tick, seeded random order; flood: blocks alternate brokers' },
     goals: Object.fromEntries(goals.map(([goal, target, ...rest]) => [goal, { target, ...Object.fromEntries(BROKERS.map((b, i) => [b, rest[i]])), met: rest.at(-1) }])),
@@ -365,12 +338,8 @@ function report({ config, memory, ipc, tabs, collisions, publishResolve, hubCpuP
     tabsMissed: Object.fromEntries(BROKERS.map((b) => [b, tabs.byBroker[b].missed.map(({ key, tab }) => ({ key, tab, idCollides: collisions.has(key) }))])),
     idCollisions: [...collisions],
     clocks: tabs.clocks,
-  };
+  });
   return { markdown, json };
 }
 
-// Standalone: `node bench/push-fanout.mjs [--driver=bare|playwright] [--<param>=<number>...]`.
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const { standalone } = await import('./lib/standalone.mjs');
-  await standalone({ name, description, defaultDriver, run });
-}
+await runIfMain(import.meta.url, { name, description, defaultDriver, run });

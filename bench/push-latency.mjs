@@ -15,12 +15,12 @@
 // the report shows the offsets and their bounds). No tab sends anything while events are timed.
 //
 //   node bench/push-latency.mjs [--driver=bare|playwright] [--rounds=200 --warmup=20 --gapMs=25 --tabs=3 --pings=50 --seed=1]
-import { loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { loadMeter, resultJson, runIfMain, withDefaults } from './lib/harness.mjs';
 import { hubOptions, startPushOrigin, wallNow } from './lib/push-origin.mjs';
-import { CLOCK_HEADER, clockRows, clockSummary, createReportQueue, idCollisions, importHub, latencyRows, missedSummary, mulberry32, openPushTabs, reportsFromTabs, tabLatencies } from './lib/push-tabs.mjs';
+import { checkOneConnection, CLOCK_HEADER, clockRows, clockSummary, idCollisions, importHub, latencyRows, missedSummary, mulberry32, openPushTabs, reportsFromTabs, tabLatencies } from './lib/push-tabs.mjs';
 import { startRedis } from '../scripts/redis-server.mjs';
-import { round2, roundAll } from './lib/stats.mjs';
+import { createReportQueue } from './lib/server.mjs';
+import { roundAll } from './lib/stats.mjs';
 import { fixed, markdownTable, times } from './lib/table.mjs';
 
 export const name = 'push-latency';
@@ -37,13 +37,9 @@ const REPORT_TIMEOUT_MS = 60_000;
  * @returns {Promise<{ markdown: string, json: object }>}
  */
 export async function run({ driver = defaultDriver, params = {}, log = console.error } = {}) {
-  const rounds = params.rounds ?? 200;
-  const warmup = params.warmup ?? 20;
-  const gapMs = params.gapMs ?? 25;
-  const tabCount = params.tabs ?? 3;
-  const pings = params.pings ?? 50;
-  const seed = params.seed ?? 1;
-  const loadBefore = loadavg();
+  const config = withDefaults(params, { rounds: 200, warmup: 20, gapMs: 25, tabs: 3, pings: 50, seed: 1 });
+  const { rounds, warmup, gapMs, tabs: tabCount, pings } = config;
+  const load = loadMeter();
   const createInvalidationHub = await importHub();
   const redis = await startRedis();
   const hubs = {
@@ -57,14 +53,10 @@ export async function run({ driver = defaultDriver, params = {}, log = console.e
     origin = await startPushOrigin({ hubs, onReport: queue.push });
     const opened = await openPushTabs(origin.origin, queue, { count: tabCount, hubs: BROKERS, pings, driver, log });
     browser = opened.browser;
-    const connected = origin.sseRequests();
-    for (const broker of BROKERS) {
-      const { browser: fromTabs, other } = connected[broker];
-      if (fromTabs !== 1 || other !== 0) throw new Error(`the ${broker} hub saw ${fromTabs} SSE requests from ${tabCount} tabs (and ${other} others); expected exactly 1: one connection per browser`);
-    }
+    checkOneConnection(origin.sseRequests(), BROKERS, tabCount);
     log(`${tabCount} tabs ready, one SSE connection per hub; ${warmup} + ${rounds} interleaved rounds, ${gapMs}–${gapMs + 10} ms apart`);
 
-    const random = mulberry32(seed);
+    const random = mulberry32(config.seed);
     const published = new Map();
     const ids = {};
     const keysByBroker = Object.fromEntries(BROKERS.map((b) => [b, []]));
@@ -86,14 +78,13 @@ export async function run({ driver = defaultDriver, params = {}, log = console.e
     for (const broker of BROKERS) await hubs[broker].publish({ keys: [`bench:collect:${broker}`] });
     const collected = await reportsFromTabs(queue, 'samples', tabCount, REPORT_TIMEOUT_MS, browser);
     const latencies = tabLatencies(opened.hellos, collected, keysByBroker, published);
-    const load = { before: loadBefore.map(round2), after: loadavg().map(round2) };
     return report({
       latencies,
       collisions: idCollisions(ids),
       hubStats,
       sseRequests,
-      config: { rounds, warmup, gapMs, tabs: tabCount, pings, seed },
-      environment: { driver, version: browser.version, chrome: browser.chrome, redis: redis.version, node: process.version, loadAverage1m5m15m: load },
+      config,
+      environment: { driver, version: browser.version, chrome: browser.chrome, redis: redis.version, node: process.version, loadAverage1m5m15m: load() },
     });
   } finally {
     await browser?.close();
@@ -134,17 +125,14 @@ function report({ latencies, collisions, hubStats, sseRequests, config, environm
     '',
     clockTable,
   ].join('\n');
-  const json = {
-    benchmark: name,
-    description,
-    date: new Date().toISOString(),
+  const json = resultJson({ name, description }, {
     environment,
     config: { ...config, order: 'interleaved: each round publishes once per broker, in a seeded random order', clock: 'one-way wall-clock times (timeOrigin + now()), checked per tab by `pings` /clock round trips before and after: correction applied only when the causal offset interval excludes 0' },
     oneConnectionPerBrowser: Object.fromEntries(BROKERS.map((b) => [b, { sseRequestsFromTabs: sseRequests[b].browser, byTab: sseRequests[b].tabs, hubStats: hubStats[b] }])),
     latencyMs: Object.fromEntries(rows.map((r) => [`${r.broker}.${r.id}`, { label: r.label, ...roundAll(r.stats, 3) }])),
     clocks: latencies.clocks,
     samplesMs: Object.fromEntries(BROKERS.map((b) => [b, { leaders: latencies.byBroker[b].leaders, missed: latencies.byBroker[b].missed.map(({ key, tab }) => ({ key, tab, idCollides: collisions.has(key) })), perTab: mapValues(latencies.byBroker[b].perTab, (v) => v.map((x) => Math.round(x * 1000) / 1000)), slowest: latencies.byBroker[b].slowest.map((x) => Math.round(x * 1000) / 1000) }])),
-  };
+  });
   return { markdown, json };
 }
 
@@ -152,8 +140,4 @@ function mapValues(object, fn) {
   return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, fn(v)]));
 }
 
-// Standalone: `node bench/push-latency.mjs [--driver=bare|playwright] [--<param>=<number>...]`.
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const { standalone } = await import('./lib/standalone.mjs');
-  await standalone({ name, description, defaultDriver, run });
-}
+await runIfMain(import.meta.url, { name, description, defaultDriver, run });

@@ -7,6 +7,13 @@ import { join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 
+/**
+ * A checkout of another version of this repository (`CACHETTE_BASELINE=/tmp/base`, made with
+ * `git worktree add /tmp/base <commit>`): the fetch benchmarks run Cachette's workers built
+ * from it beside the current ones, so what a change costs is measured in one run.
+ */
+export const BASELINE = process.env.CACHETTE_BASELINE || undefined;
+
 const WORKERS = fileURLToPath(new URL('../workers/', import.meta.url));
 const SW_SOURCE = fileURLToPath(new URL('../../src/sw/index.ts', import.meta.url));
 

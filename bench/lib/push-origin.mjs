@@ -7,25 +7,13 @@
 // Every page response is cross-origin isolated (COOP/COEP), so the tabs' performance.now()
 // steps by 5 µs, not 100 µs. Each SSE request is counted by who sent it: a tab (its fetch
 // adds `X-Bench-Tab`, see push-tab.js), a Node client (`?client=node`), or anything else.
-import { createServer } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+// All of it is routes and mounts on the benchmarks' one server (bench/lib/server.mjs).
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readBody } from './server.mjs';
+import { sendBody, startServer } from './server.mjs';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const TAB_SCRIPT = fileURLToPath(new URL('../page/push-tab.js', import.meta.url));
-const STATIC = [
-  ['/dist/', join(REPO, 'dist')],
-  ['/node_modules/idb/', join(REPO, 'node_modules/idb')],
-];
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.map': 'application/json' };
-const ISOLATION = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-  'Cross-Origin-Resource-Policy': 'same-origin',
-  'Cache-Control': 'no-store',
-};
+const NO_STORE = { 'Cache-Control': 'no-store' };
 const PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>cachette bench: push</title><link rel="icon" href="data:,">
 <script type="importmap">{ "imports": { "idb": "/node_modules/idb/build/index.js" } }</script>
@@ -56,20 +44,21 @@ export async function startPushOrigin({ hubs, onReport }) {
   /** SSE requests per hub: from tabs (by tab), from Node clients, other, and catch-ups. */
   const sse = Object.fromEntries(Object.keys(hubs).map((name) => [name, { tabs: {}, browser: 0, node: 0, other: 0, catchup: 0 }]));
   const raw = new Set();
-
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error) => {
-      if (!res.headersSent) res.writeHead(500, ISOLATION);
-      res.end(String(error));
-    });
-  });
-
-  async function handle(req, res) {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const { pathname } = url;
-    const hubName = /^\/hub\/([\w-]+)\/events$/.exec(pathname)?.[1];
-    if (hubName !== undefined && hubs[hubName]) {
-      const counts = sse[hubName];
+  const routes = {
+    '/raw/events': (req, res) => {
+      // What any SSE endpoint costs: headers written, the response held open.
+      res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+      res.write('event: ready\ndata: \n\n');
+      raw.add(res);
+      res.once('close', () => raw.delete(res));
+    },
+    '/clock': sendBody(() => String(wallNow()), { ...NO_STORE, 'Content-Type': 'text/plain' }),
+    '/': sendBody(PAGE, { ...NO_STORE, 'Content-Type': 'text/html; charset=utf-8' }),
+    '/tab.html': sendBody(PAGE, { ...NO_STORE, 'Content-Type': 'text/html; charset=utf-8' }),
+  };
+  for (const [name, hub] of Object.entries(hubs)) {
+    routes[`/hub/${name}/events`] = (req, res, url) => {
+      const counts = sse[name];
       const tab = req.headers['x-bench-tab'];
       if (url.searchParams.get('catchup') === '1') counts.catchup += 1;
       else if (typeof tab === 'string') {
@@ -77,72 +66,21 @@ export async function startPushOrigin({ hubs, onReport }) {
         counts.tabs[tab] = (counts.tabs[tab] ?? 0) + 1;
       } else if (url.searchParams.get('client') === 'node') counts.node += 1;
       else counts.other += 1;
-      await hubs[hubName].handler(req, res);
-      return;
-    }
-    if (pathname === '/raw/events') {
-      // What any SSE endpoint costs: headers written, the response held open.
-      res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
-      res.write('event: ready\ndata: \n\n');
-      raw.add(res);
-      res.once('close', () => raw.delete(res));
-      return;
-    }
-    if (pathname === '/clock') {
-      res.writeHead(200, { ...ISOLATION, 'Content-Type': 'text/plain' });
-      res.end(String(wallNow()));
-      return;
-    }
-    if (req.method === 'POST' && pathname === '/__report') {
-      const body = await readBody(req);
-      res.writeHead(204, ISOLATION).end();
-      try {
-        onReport(JSON.parse(body));
-      } catch (error) {
-        onReport({ ok: false, error: `a tab sent a report that is not JSON: ${error.message}` });
-      }
-      return;
-    }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, ISOLATION).end();
-      return;
-    }
-    if (pathname === '/' || pathname === '/tab.html') {
-      res.writeHead(200, { ...ISOLATION, 'Content-Type': TYPES['.html'] }).end(PAGE);
-      return;
-    }
-    let file;
-    if (pathname === '/push-tab.js') file = TAB_SCRIPT;
-    for (const [prefix, dir] of STATIC) {
-      if (file || !pathname.startsWith(prefix)) continue;
-      const path = normalize(join(dir, decodeURIComponent(pathname.slice(prefix.length))));
-      if (path.startsWith(dir + sep)) file = path;
-    }
-    let body;
-    try {
-      if (!file) throw new Error('not found');
-      body = await readFile(file);
-    } catch {
-      res.writeHead(404, ISOLATION).end();
-      return;
-    }
-    res.writeHead(200, { ...ISOLATION, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
-    res.end(req.method === 'HEAD' ? undefined : body);
+      return hub.handler(req, res);
+    };
   }
-
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ port: 0, host: '127.0.0.1', backlog: 2048 }, resolve);
-  });
+  const mounts = {
+    '/push-tab.js': fileURLToPath(new URL('../page/push-tab.js', import.meta.url)),
+    '/dist/': join(REPO, 'dist'),
+    '/node_modules/idb/': join(REPO, 'node_modules/idb'),
+  };
+  const server = await startServer({ mounts, routes, onReport, backlog: 2048 });
   return {
-    origin: `http://127.0.0.1:${server.address().port}`,
+    origin: server.origin,
     /** A copy of the SSE request counts per hub. */
     sseRequests: () => structuredClone(sse),
     /** Open /raw/events responses. */
     rawConnections: () => raw.size,
-    close() {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
+    close: server.close,
   };
 }

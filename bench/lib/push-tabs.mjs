@@ -12,36 +12,9 @@
 // interval the true offset lies in, whatever the asymmetry of each trip. When it contains 0
 // (the clocks agree), no correction is applied and the interval bounds the error; when it
 // does not (a clock stepped), its midpoint is applied and the report says so.
-import { openTabs } from './browser-tabs.mjs';
+import { openBrowser } from './browser.mjs';
 import { summarize } from './stats.mjs';
 import { fixed } from './table.mjs';
-
-/** A FIFO of the reports tabs POST, with a timeout per wait. */
-export function createReportQueue() {
-  const reports = [];
-  const waiters = [];
-  return {
-    push(report) {
-      const waiter = waiters.shift();
-      if (waiter) waiter(report);
-      else reports.push(report);
-    },
-    next(timeoutMs) {
-      if (reports.length) return Promise.resolve(reports.shift());
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          waiters.splice(waiters.indexOf(done), 1);
-          reject(new Error(`no report from a tab within ${Math.round(timeoutMs / 1000)} s`));
-        }, timeoutMs);
-        const done = (report) => {
-          clearTimeout(timer);
-          resolve(report);
-        };
-        waiters.push(done);
-      });
-    },
-  };
-}
 
 /**
  * Waits for one report of `type` from each of `count` tabs; fails on a tab's error report.
@@ -71,7 +44,7 @@ export async function reportsFromTabs(queue, type, count, timeoutMs, browser) {
  */
 export async function openPushTabs(origin, queue, { count = 3, hubs, pings = 50, driver = 'bare', log = () => {}, timeoutMs = 60_000 }) {
   const urls = Array.from({ length: count }, (_, i) => `${origin}/tab.html?tab=${i}&hubs=${hubs.join(',')}&pings=${pings}`);
-  const browser = await openTabs(urls, { driver, log });
+  const browser = await openBrowser(urls, { driver, log, pipe: true });
   try {
     const hellos = await reportsFromTabs(queue, 'hello', count, timeoutMs, browser);
     for (const hello of Object.values(hellos)) {
@@ -81,6 +54,14 @@ export async function openPushTabs(origin, queue, { count = 3, hubs, pings = 50,
   } catch (error) {
     await browser.close();
     throw error;
+  }
+}
+
+/** Fails unless each hub saw exactly one SSE request from the `tabs` tabs (`sse`: the origin's counts per hub). */
+export function checkOneConnection(sse, brokers, tabs) {
+  for (const broker of brokers) {
+    const { browser: fromTabs, other } = sse[broker];
+    if (fromTabs !== 1 || other !== 0) throw new Error(`the ${broker} hub saw ${fromTabs} SSE requests from ${tabs} tabs (and ${other} others); expected exactly 1: one connection per browser`);
   }
 }
 

@@ -1,8 +1,13 @@
-// A tiny static server for benchmark pages on 127.0.0.1 (random port). Every response
-// carries COOP/COEP so pages are cross-origin isolated: without it Chromium coarsens
-// performance.now() to 100 µs, too coarse for sub-millisecond reads (5 µs with it).
-// Pages send their results back with POST /__report (driver-independent: it works the
-// same whether Playwright or a bare Chromium loaded the page).
+// The one HTTP server of the benchmarks, on 127.0.0.1 (random port): static files from
+// mounted directories, exact-path routes a benchmark adds (data bodies, a service worker,
+// SSE hubs, a clock), and POST /__report, where pages send their results (driver-
+// independent: it works the same whether Playwright or a bare Chromium loaded the page).
+//
+// Every response the server writes itself is cross-origin isolated (COOP/COEP): without it
+// Chromium coarsens performance.now() to 100 µs, too coarse for sub-millisecond reads (5 µs
+// with it). `corp: 'cross-origin'` lets a coordinating page on another port embed this one
+// (Chromium 156 blocks the frame's navigation with `same-site` here, ERR_BLOCKED_BY_RESPONSE,
+// though the ports share a site).
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
@@ -16,78 +21,136 @@ const TYPES = {
   '.map': 'application/json',
   '.svg': 'image/svg+xml',
 };
-
-const ISOLATION_HEADERS = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-  'Cross-Origin-Resource-Policy': 'same-origin',
-  'Cache-Control': 'no-store',
-};
-
 const MAX_REPORT_BYTES = 20 * 1024 * 1024;
 
-/**
- * Serves `root`; resolves once listening.
- * @returns {Promise<{ origin: string, nextReport: (timeoutMs: number) => Promise<unknown>, close: () => Promise<void> }>}
- */
-export async function startServer(root) {
-  const reports = [];
-  const waiters = [];
-  const deliver = (report) => {
-    const waiter = waiters.shift();
-    if (waiter) waiter(report);
-    else reports.push(report);
-  };
+/** The isolation headers for a response of this server (`corp`: its Cross-Origin-Resource-Policy). */
+export const isolation = (corp = 'same-origin') => ({
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': corp,
+});
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error) => {
-      if (!res.headersSent) res.writeHead(500, ISOLATION_HEADERS);
-      res.end(String(error));
-    });
-  });
+/**
+ * Starts a server; resolves once listening.
+ * @param {{ mounts?: Record<string, string>, routes?: Record<string, (req, res, url: URL) => unknown>,
+ *   corp?: string, backlog?: number, onReport?: (report: unknown) => void }} options
+ *   `mounts`: URL prefix ('/', '/dist/') → directory, or → one file; `routes`: path → handler,
+ *   which writes its own headers (`isolation(corp)` for a page's, see `sendBody`). Reports go to
+ *   `onReport` when given, else to `nextReport`'s queue.
+ * @returns {Promise<{ origin: string, nextReport: (timeoutMs: number) => Promise<any>, close: () => Promise<void> }>}
+ */
+export async function startServer({ mounts = {}, routes = {}, corp = 'same-origin', backlog = 511, onReport } = {}) {
+  const headers = { ...isolation(corp), 'Cache-Control': 'no-store' };
+  const queue = createReportQueue();
+  const report = onReport ?? queue.push;
 
   async function handle(req, res) {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const route = Object.hasOwn(routes, url.pathname) ? routes[url.pathname] : undefined;
+    if (route) return route(req, res, url);
     if (req.method === 'POST' && url.pathname === '/__report') {
       const body = await readBody(req);
-      res.writeHead(204, ISOLATION_HEADERS).end();
+      res.writeHead(204, headers).end();
       try {
-        deliver(JSON.parse(body));
+        report(JSON.parse(body));
       } catch (error) {
-        deliver({ error: `the page sent a report that is not JSON: ${error.message}` });
+        report({ ok: false, error: `the page sent a report that is not JSON: ${error.message}` });
       }
       return;
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, ISOLATION_HEADERS).end();
-      return;
-    }
-    const path = normalize(join(root, decodeURIComponent(url.pathname).replace(/\/$/, '/index.html')));
-    if (!path.startsWith(root.endsWith(sep) ? root : root + sep)) {
-      res.writeHead(403, ISOLATION_HEADERS).end();
-      return;
-    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405, headers).end();
+    const path = resolveFile(url.pathname, mounts);
     let body;
     try {
+      if (path === null) throw new Error('outside every mount');
       body = await readFile(path);
     } catch {
-      res.writeHead(404, ISOLATION_HEADERS).end();
-      return;
+      return void res.writeHead(404, headers).end();
     }
-    res.writeHead(200, { ...ISOLATION_HEADERS, 'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream' });
+    res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream' });
     res.end(req.method === 'HEAD' ? undefined : body);
   }
 
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error) => {
+      if (!res.headersSent) res.writeHead(500, headers);
+      res.end(String(error));
+    });
+  });
   await new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
+    server.listen({ port: 0, host: '127.0.0.1', backlog }, resolve);
   });
-  const { port } = server.address();
-
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin: `http://127.0.0.1:${server.address().port}`,
     /** The next report a page POSTs, or a rejection after `timeoutMs`. */
-    nextReport(timeoutMs) {
+    nextReport: queue.next,
+    close() {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A route answering `body` (or what `body()` returns, at each request) with the isolation headers, then `headers`. */
+export const sendBody = (body, headers, corp = 'same-origin') => (req, res) => {
+  res.writeHead(200, { ...isolation(corp), ...headers });
+  res.end(req.method === 'HEAD' ? undefined : typeof body === 'function' ? body() : body);
+};
+
+/**
+ * One origin of the fetch benchmarks (a server on its own port): the frame page (static files
+ * from `root`), a service worker script at /sw.js (when `worker` is given), and `bodies`
+ * (path → body), served as `application/json` with no caching headers (the data is fresh
+ * only as long as a worker says so; the browser's HTTP cache keeps none of it), each after
+ * `delayMs` (a slow origin when set), counting the requests that reached it per path.
+ * /__hits answers those counts with CORS, so the coordinating page reads them.
+ * @param {{ root: string, worker?: string, bodies: Record<string, Buffer>, delayMs?: number }} options
+ */
+export async function startOrigin({ root, worker, bodies, delayMs = 0 }) {
+  const corp = 'cross-origin';
+  const hits = Object.fromEntries(Object.keys(bodies).map((path) => [path, 0]));
+  const routes = Object.fromEntries(
+    Object.entries(bodies).map(([path, body]) => [
+      path,
+      async (req, res) => {
+        if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405, isolation(corp)).end();
+        hits[path] += 1;
+        if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+        sendBody(body, { 'Content-Type': 'application/json' }, corp)(req, res);
+      },
+    ]),
+  );
+  routes['/__hits'] = sendBody(() => JSON.stringify(hits), { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Access-Control-Allow-Origin': '*' }, corp);
+  if (worker !== undefined) routes['/sw.js'] = sendBody(worker, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-store' }, corp);
+  const server = await startServer({ mounts: { '/': root }, routes, corp });
+  /** A copy of the per-path counts of data requests that reached this origin. */
+  return { ...server, hits: () => ({ ...hits }) };
+}
+
+/** The file `pathname` names under the longest matching mount, or null (outside them all). */
+function resolveFile(pathname, mounts) {
+  if (Object.hasOwn(mounts, pathname) && !pathname.endsWith('/')) return mounts[pathname];
+  const prefix = Object.keys(mounts)
+    .filter((p) => pathname.startsWith(p))
+    .sort((a, b) => b.length - a.length)[0];
+  if (prefix === undefined) return null;
+  const dir = mounts[prefix];
+  const path = normalize(join(dir, decodeURIComponent(pathname.slice(prefix.length)).replace(/(^|\/)$/, '$1index.html')));
+  return path.startsWith(dir.endsWith(sep) ? dir : dir + sep) ? path : null;
+}
+
+/** A FIFO of the reports pages send, with a timeout per wait. */
+export function createReportQueue() {
+  const reports = [];
+  const waiters = [];
+  return {
+    push(report) {
+      const waiter = waiters.shift();
+      if (waiter) waiter(report);
+      else reports.push(report);
+    },
+    next(timeoutMs) {
       if (reports.length) return Promise.resolve(reports.shift());
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
@@ -101,15 +164,11 @@ export async function startServer(root) {
         waiters.push(done);
       });
     },
-    close() {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
   };
 }
 
-/** A request's body as text (at most 20 MB: a page's report). Shared by the benchmark servers. */
-export async function readBody(req) {
+/** A request's body as text (at most 20 MB: a page's report). */
+async function readBody(req) {
   const chunks = [];
   let size = 0;
   for await (const chunk of req) {

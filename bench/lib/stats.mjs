@@ -10,23 +10,22 @@ export function percentile(samples, p) {
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
 }
 
-/** Median, p95, mean, min and max of `samples`, in the samples' unit. */
+/** Median, p95, mean, min and max of `samples`, in the samples' unit (fit for arrays too long to spread into Math.min). */
 export function summarize(samples) {
-  const sum = samples.reduce((a, b) => a + b, 0);
-  return {
-    n: samples.length,
-    median: percentile(samples, 50),
-    p95: percentile(samples, 95),
-    mean: samples.length ? sum / samples.length : Number.NaN,
-    min: samples.length ? Math.min(...samples) : Number.NaN,
-    max: samples.length ? Math.max(...samples) : Number.NaN,
-  };
+  const n = samples.length;
+  if (n === 0) return { n, median: Number.NaN, p95: Number.NaN, mean: Number.NaN, min: Number.NaN, max: Number.NaN };
+  const sorted = Float64Array.from(samples).sort();
+  const rank = (p) => sorted[Math.min(n, Math.max(1, Math.ceil((p / 100) * n))) - 1];
+  return { n, median: rank(50), p95: rank(95), mean: samples.reduce((a, b) => a + b, 0) / n, min: sorted[0], max: sorted[n - 1] };
 }
 
 /** a / b, or null when b is 0 or either is not a finite number (a quantized floor of 0). */
 export function ratio(a, b) {
   return Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? a / b : null;
 }
+
+/** Samples in ms as µs. */
+export const us = (ms) => ms.map((x) => x * 1000);
 
 /** `x` rounded to two decimals. */
 export function round2(x) {

@@ -15,3 +15,8 @@ export function fixed(value, digits = 1) {
 export function times(value) {
   return value === null || !Number.isFinite(value) ? '–' : `${value.toFixed(2)}×`;
 }
+
+/** A two-column table of named ratios (`times` of each). */
+export function ratioTable(ratios) {
+  return markdownTable(['ratio', 'value'], Object.entries(ratios).map(([k, v]) => [k, times(v)]));
+}
