@@ -1,15 +1,17 @@
 /**
  * This realm's cache configuration: `defineCaches`, `getCache` and `cache`, the façade
- * over the core's alias registry (realm.ts) and invalidation bus (realm-bus.ts). One
- * instance of each per realm (page, worker), shared by every entry point of the package.
+ * over the core's alias registry and the built-in backends. One instance per realm (page,
+ * worker), shared by every entry point of the package.
  */
+import { builtinBackends } from './backends/registry.js';
 import type { Cache } from './core/cache.js';
-import type { CachesConfig, DefineOptions } from './core/handler.js';
+import { CacheHandler, type CachesConfig, type DefineOptions } from './core/handler.js';
 import type { InvalidateTarget } from './core/invalidate-target.js';
-import type { InvalidateListener, InvalidationBus } from './core/invalidation-bus.js';
+import { InvalidationBus, type InvalidateListener } from './core/invalidation-bus.js';
 import { SESSION_TAG, varyTag } from './core/session-tags.js';
-import { handler } from './realm.js';
-import { bus } from './realm-bus.js';
+
+const handler = new CacheHandler(builtinBackends);
+const bus = new InvalidationBus(handler);
 
 /**
  * Configures the cache aliases, as Django's `CACHES`; replaces any earlier configuration.
@@ -31,8 +33,10 @@ export function defineCaches(config: CachesConfig, options?: DefineOptions): voi
  * @example const pages = getCache('pages');
  */
 export function getCache(alias = 'default'): Cache {
-  // A realm-local store makes this realm hear other contexts' invalidations (realm.ts); shared ones need not.
-  return handler.get(alias);
+  const found = handler.get(alias);
+  // A context that uses caches hears other contexts' invalidations (opened on first use, never at import).
+  bus.listen();
+  return found;
 }
 
 /**
@@ -85,6 +89,7 @@ export function cacheAliases(): string[] {
  */
 export const cache: Cache = new Proxy({} as Cache, {
   get(_target, property) {
+    // As getCache: a context that uses `cache` alone must hear other contexts' invalidations too.
     const current = getCache('default');
     const value: unknown = Reflect.get(current, property, current);
     return typeof value === 'function' ? value.bind(current) : value;
