@@ -5,7 +5,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import * as vite from 'vite';
-import type { InlineConfig, Plugin, ResolvedConfig, ViteDevServer } from 'vite';
+import type { InlineConfig, Logger, Plugin, ResolvedConfig, ViteDevServer } from 'vite';
 
 /** Options of `cachetteWorker`. */
 export interface CachetteWorkerOptions {
@@ -114,9 +114,34 @@ function entryPath(config: ResolvedConfig, entry: string): string {
 /**
  * The worker as one classic script, built by a nested Vite build that does not load the
  * user's config file (so this plugin is not applied again) but shares what decides how
- * imports resolve and what is defined.
+ * imports resolve and what is defined. Dynamic imports are inlined (a service worker cannot
+ * `import()`). Rolldown refuses an IIFE when a dynamic import sits in code it tree-shook
+ * away ("UMD and IIFE are not supported for code-splitting builds", even with
+ * `codeSplitting: false`); then the worker is built as an ES module, which has no import,
+ * export or `import.meta` left once everything is inlined, and wrapped in a function.
  */
 async function bundleWorker(config: ResolvedConfig, entry: string, fileName: string, production: boolean): Promise<BuiltWorker> {
+  // The IIFE attempt's logs are held: shown if it is the build that counts, dropped if the ES one replaces it.
+  const held: (() => void)[] = [];
+  try {
+    const built = await bundleWorkerAs('iife', config, entry, fileName, production, holdingLogger(config.logger, held));
+    for (const log of held) log();
+    return built;
+  } catch (error) {
+    if (!/not supported for code-splitting builds/.test(String((error as Error)?.message))) {
+      for (const log of held) log();
+      throw error;
+    }
+    const built = await bundleWorkerAs('es', config, entry, fileName, production, config.logger);
+    if (/^\s*(import|export)\b/m.test(built.code) || built.code.includes('import.meta')) {
+      throw new Error(`cachette/vite: ${entry} could not be bundled into one classic script (it keeps an import, an export or import.meta)`, { cause: error });
+    }
+    // On the first line, so an inline source map stays right for every other line.
+    return { ...built, code: `(function () {${built.code}\n})();\n` };
+  }
+}
+
+async function bundleWorkerAs(format: 'iife' | 'es', config: ResolvedConfig, entry: string, fileName: string, production: boolean, logger: Logger): Promise<BuiltWorker> {
   // Vite 8 bundles with Rolldown (`codeSplitting: false`); Vite 6 and 7 with Rollup.
   const inline = 'rolldownVersion' in vite ? { codeSplitting: false } : { inlineDynamicImports: true };
   const inlineConfig: InlineConfig = {
@@ -128,6 +153,7 @@ async function bundleWorker(config: ResolvedConfig, entry: string, fileName: str
     define: config.define,
     resolve: { alias: config.resolve.alias, dedupe: config.resolve.dedupe },
     logLevel: config.logLevel === 'silent' ? 'silent' : 'warn',
+    customLogger: logger,
     publicDir: false,
     plugins: [],
     build: {
@@ -140,7 +166,12 @@ async function bundleWorker(config: ResolvedConfig, entry: string, fileName: str
       reportCompressedSize: false,
       rollupOptions: {
         input: entry,
-        output: { format: 'iife', entryFileNames: fileName, ...inline },
+        output: { format, entryFileNames: fileName, ...inline },
+        // Vite's preload helper tests `import.meta.resolve`, read as `{}` in a classic script: it falls back, as it should.
+        onLog(level, log, handler) {
+          if (log.code === 'EMPTY_IMPORT_META' && String(log.id ?? '').includes('preload-helper')) return;
+          handler(level, log);
+        },
       },
     },
   };
@@ -153,4 +184,22 @@ async function bundleWorker(config: ResolvedConfig, entry: string, fileName: str
     }
   }
   throw new Error(`cachette/vite: building ${entry} produced no script`);
+}
+
+/** A logger that keeps what it is told in `held`, to pass on to `target` later or never. */
+function holdingLogger(target: Logger, held: (() => void)[]): Logger {
+  return {
+    info: (msg, options) => held.push(() => target.info(msg, options)),
+    warn: (msg, options) => held.push(() => target.warn(msg, options)),
+    warnOnce: (msg, options) => held.push(() => target.warnOnce(msg, options)),
+    error: (msg, options) => held.push(() => target.error(msg, options)),
+    clearScreen: () => {},
+    hasErrorLogged: (error) => target.hasErrorLogged(error),
+    get hasWarned() {
+      return target.hasWarned;
+    },
+    set hasWarned(value) {
+      target.hasWarned = value;
+    },
+  };
 }
