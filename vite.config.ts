@@ -27,7 +27,13 @@ export default defineConfig({
       },
       formats: ['es'],
     },
-    rollupOptions: { external },
+    rollupOptions: {
+      external,
+      // One file per source module (dist/src/...): an app's bundler then leaves out, module by
+      // module, what the app does not use (the invalidation bus of a page that never invalidates).
+      // npm never packs a folder named node_modules: bundled dependencies go under vendor/.
+      output: { preserveModules: true, preserveModulesRoot: 'src', entryFileNames: (chunk) => `${chunk.name.replaceAll('node_modules', 'vendor')}.js` },
+    },
   },
   test: {
     projects: [

@@ -111,6 +111,7 @@ function paidChunks(metafile, entryName, loads) {
   const visit = (path) => {
     if (paid.has(path) || !outputs[path]) return;
     paid.add(path);
+    // esbuild puts a module that one side reaches statically and another dynamically in a shared chunk that the entry imports but does not run until the dynamic import: still downloaded, so still paid for.
     for (const imported of outputs[path].imports) if (imported.kind === 'import-statement') visit(imported.path);
   };
   for (const [path, output] of Object.entries(outputs)) {

@@ -1,17 +1,11 @@
 /**
- * This realm's cache configuration: `defineCaches`, `getCache` and `cache`, the façade
- * over the core's alias registry and the built-in backends. One instance per realm (page,
- * worker), shared by every entry point of the package.
+ * This realm's cache configuration: `defineCaches`, `getCache` and `cache`, the façade over
+ * the core's alias registry (realm.ts). Invalidation is in invalidations.ts: a page that
+ * never invalidates and keeps no realm-local store does not load it.
  */
-import { builtinBackends } from './backends/registry.js';
 import type { Cache } from './core/cache.js';
-import { CacheHandler, type CachesConfig, type DefineOptions } from './core/handler.js';
-import type { InvalidateTarget } from './core/invalidate-target.js';
-import { InvalidationBus, type InvalidateListener } from './core/invalidation-bus.js';
-import { SESSION_TAG, varyTag } from './core/session-tags.js';
-
-const handler = new CacheHandler(builtinBackends);
-const bus = new InvalidationBus(handler);
+import type { CachesConfig, DefineOptions } from './core/handler.js';
+import { handler } from './realm.js';
 
 /**
  * Configures the cache aliases, as Django's `CACHES`; replaces any earlier configuration.
@@ -33,48 +27,8 @@ export function defineCaches(config: CachesConfig, options?: DefineOptions): voi
  * @example const pages = getCache('pages');
  */
 export function getCache(alias = 'default'): Cache {
-  const found = handler.get(alias);
-  // A context that uses caches hears other contexts' invalidations (opened on first use, never at import).
-  bus.listen();
-  return found;
-}
-
-/**
- * Removes the matching entries from every cache (or `target.cache`), in this tab, the
- * shared stores, every other tab and the worker, as Django's `post_save` receivers calling
- * `cache.delete`. Resolves once the shared stores no longer hold them.
- * @example
- * await invalidate({ keys: ['authors-count'] });
- * await invalidate({ prefix: 'template.cache.sidebar.' }); // every variant of a fragment
- * await invalidate({ tags: ['authors'], routes: ['/api/authors/:id'] });
- * await invalidate({ all: true });
- */
-export function invalidate(target: InvalidateTarget): Promise<void> {
-  return bus.invalidate(target);
-}
-
-/**
- * Calls `listener` with the target of every invalidation, local, from another tab or from
- * the worker; returns the unsubscribe function.
- * @example const stop = onInvalidate((target) => { if (target.tags?.includes('authors')) rerender(); });
- */
-export function onInvalidate(listener: InvalidateListener): () => void {
-  return bus.onInvalidate(listener);
-}
-
-/**
- * Drops everything that belongs to a session, for logout: every worker entry keyed by a
- * session (responses varying on `Cookie` or `Authorization`), and, given a user, every
- * fragment varied on that user. Everywhere, as `invalidate`.
- * @example await invalidateSession('alice'); await fetch('/logout', { method: 'POST' });
- */
-export function invalidateSession(user?: string | number): Promise<void> {
-  return bus.invalidate({ tags: user === undefined ? [SESSION_TAG] : [SESSION_TAG, varyTag(user)] });
-}
-
-/** The realm's invalidation bus (for the worker's message handler). */
-export function invalidationBus(): InvalidationBus {
-  return bus;
+  // A realm-local store makes this realm hear other contexts' invalidations (realm.ts); shared ones need not.
+  return handler.get(alias);
 }
 
 /** Every configured alias (for the devtools and for `invalidate({ all: true })`). */
@@ -89,7 +43,6 @@ export function cacheAliases(): string[] {
  */
 export const cache: Cache = new Proxy({} as Cache, {
   get(_target, property) {
-    // As getCache: a context that uses `cache` alone must hear other contexts' invalidations too.
     const current = getCache('default');
     const value: unknown = Reflect.get(current, property, current);
     return typeof value === 'function' ? value.bind(current) : value;

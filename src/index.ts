@@ -1,6 +1,7 @@
 // 'cachette': the core. Configuration, the low-level cache API, fragment keys,
 // cachedProperty and errors. Runs in pages, workers and Node.
-export { defineCaches, getCache, cache, cacheAliases, invalidate, invalidateSession, onInvalidate } from './caches.js';
+export { defineCaches, getCache, cache, cacheAliases } from './caches.js';
+export { invalidate, invalidateSession, onInvalidate } from './invalidate-on-demand.js';
 export { SESSION_TAG, varyTag } from './core/session-tags.js';
 export type { InvalidateTarget } from './core/invalidate-target.js';
 export type { InvalidateListener } from './core/invalidation-bus.js';

@@ -26,7 +26,8 @@ function otherTab(location: string) {
 async function freshRealm() {
   vi.resetModules();
   const realm = await import('../src/caches.js');
-  closers.push(() => realm.invalidationBus().close());
+  const invalidations = await import('../src/invalidations.js');
+  closers.push(() => invalidations.invalidationBus().close());
   return realm;
 }
 

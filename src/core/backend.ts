@@ -86,9 +86,11 @@ export function backendProblem(value: unknown): string | undefined {
 /**
  * The store `backend` opens for `location`, with the core's versions of what it leaves
  * out. A store missing a required method is a TypeError naming the backend and the method.
+ * With `ready`, every operation first waits for it (the realm starting to hear other
+ * contexts' invalidations before its own store holds anything).
  * @example const store = openStore(myBackend, 'sessions');
  */
-export function openStore(backend: Backend, location: string): Store {
+export function openStore(backend: Backend, location: string, ready?: Promise<void>): Store {
   const opened = backend.open(location);
   const missing = REQUIRED.filter((m) => typeof (opened as unknown as Record<string, unknown> | null)?.[m] !== 'function');
   if (missing.length) {
@@ -98,7 +100,7 @@ export function openStore(backend: Backend, location: string): Store {
     const given = opened[method];
     if (given !== undefined && typeof given !== 'function') throw new TypeError(`cachette: backend '${backend.name}': ${method} must be a method or absent`);
   }
-  return new CompletedStore(backend, location, opened);
+  return new CompletedStore(backend, location, opened, ready);
 }
 
 /** A backend's store, with the optional methods filled in by the core. */
@@ -106,39 +108,56 @@ class CompletedStore implements Store {
   readonly backend: string;
   readonly location: string;
   readonly capabilities: StoreCapabilities;
-  readonly #store: BackendStore;
+  readonly #raw: BackendStore;
+  #ready: Promise<void> | undefined;
 
-  constructor(backend: Backend, location: string, store: BackendStore) {
+  constructor(backend: Backend, location: string, store: BackendStore, ready: Promise<void> | undefined) {
     this.backend = backend.name;
     this.location = location;
     this.capabilities = { sharing: 'realm', ...backend.capabilities };
-    this.#store = store;
+    this.#raw = store;
+    // Waited for once; a failure (reported where it happened) must not stop the store.
+    this.#ready = ready?.then(
+      () => {
+        this.#ready = undefined;
+      },
+      () => {
+        this.#ready = undefined;
+      },
+    );
   }
 
-  get(key: string, now: number): Promise<Entry | undefined> {
-    return this.#store.get(key, now);
+  /** The backend's store, once `ready` (if any) has settled. */
+  async #s(): Promise<BackendStore> {
+    if (this.#ready) await this.#ready;
+    return this.#raw;
   }
 
-  set(entries: readonly Entry[], policy: WritePolicy): Promise<void> {
-    return this.#store.set(entries, policy);
+  async get(key: string, now: number): Promise<Entry | undefined> {
+    return (this.#ready ? await this.#s() : this.#raw).get(key, now);
   }
 
-  delete(keys: readonly string[], now: number): Promise<string[]> {
-    return this.#store.delete(keys, now);
+  async set(entries: readonly Entry[], policy: WritePolicy): Promise<void> {
+    return (await this.#s()).set(entries, policy);
   }
 
-  list(now: number): Promise<EntryInfo[]> {
-    return this.#store.list(now);
+  async delete(keys: readonly string[], now: number): Promise<string[]> {
+    return (await this.#s()).delete(keys, now);
   }
 
-  clear(): Promise<void> {
-    return this.#store.clear();
+  async list(now: number): Promise<EntryInfo[]> {
+    return (await this.#s()).list(now);
+  }
+
+  async clear(): Promise<void> {
+    return (await this.#s()).clear();
   }
 
   async getMany(keys: readonly string[], now: number): Promise<Map<string, Entry>> {
-    if (this.#store.getMany) return this.#store.getMany(keys, now);
+    const s = await this.#s();
+    if (s.getMany) return s.getMany(keys, now);
     const found = new Map<string, Entry>();
-    const entries = await Promise.all(keys.map((key) => this.#store.get(key, now)));
+    const entries = await Promise.all(keys.map((key) => s.get(key, now)));
     entries.forEach((entry, i) => {
       if (entry) found.set(keys[i] as string, entry);
     });
@@ -146,47 +165,52 @@ class CompletedStore implements Store {
   }
 
   async add(entry: Entry, policy: WritePolicy): Promise<boolean> {
-    if (this.#store.add) return this.#store.add(entry, policy);
-    if (await this.#store.get(entry.key, policy.now)) return false;
-    await this.#store.set([entry], policy);
+    const s = await this.#s();
+    if (s.add) return s.add(entry, policy);
+    if (await s.get(entry.key, policy.now)) return false;
+    await s.set([entry], policy);
     return true;
   }
 
   async touch(key: string, expires: number, now: number): Promise<boolean> {
-    if (this.#store.touch) return this.#store.touch(key, expires, now);
-    const entry = await this.#store.get(key, now);
+    const s = await this.#s();
+    if (s.touch) return s.touch(key, expires, now);
+    const entry = await s.get(key, now);
     if (!entry) return false;
-    await this.#store.set([{ ...entry, expires }], keepAll(now));
+    await s.set([{ ...entry, expires }], keepAll(now));
     return true;
   }
 
   async update(key: string, now: number, fn: (entry: Entry) => Entry): Promise<Entry | undefined> {
-    if (this.#store.update) return this.#store.update(key, now, fn);
-    const entry = await this.#store.get(key, now);
+    const s = await this.#s();
+    if (s.update) return s.update(key, now, fn);
+    const entry = await s.get(key, now);
     if (!entry) return undefined;
     const next = fn(entry);
-    await this.#store.set([next], keepAll(now));
+    await s.set([next], keepAll(now));
     return next;
   }
 
   async move(from: string, to: string, now: number): Promise<boolean> {
-    if (this.#store.move) return this.#store.move(from, to, now);
-    const entry = await this.#store.get(from, now);
+    const s = await this.#s();
+    if (s.move) return s.move(from, to, now);
+    const entry = await s.get(from, now);
     if (!entry) return false;
-    await this.#store.set([{ ...entry, key: to }], keepAll(now));
-    if (from !== to) await this.#store.delete([from], now);
+    await s.set([{ ...entry, key: to }], keepAll(now));
+    if (from !== to) await s.delete([from], now);
     return true;
   }
 
   async deleteTagged(tags: readonly string[], now: number): Promise<string[]> {
-    if (this.#store.deleteTagged) return this.#store.deleteTagged(tags, now);
+    const s = await this.#s();
+    if (s.deleteTagged) return s.deleteTagged(tags, now);
     const wanted = new Set(tags);
-    const keys = (await this.#store.list(now)).filter((e) => !isExpired(e, now) && e.tags.some((t) => wanted.has(t))).map((e) => e.key);
-    return keys.length ? this.#store.delete(keys, now) : [];
+    const keys = (await s.list(now)).filter((e) => !isExpired(e, now) && e.tags.some((t) => wanted.has(t))).map((e) => e.key);
+    return keys.length ? s.delete(keys, now) : [];
   }
 
   async close(): Promise<void> {
-    await this.#store.close?.();
+    await this.#raw.close?.();
   }
 }
 

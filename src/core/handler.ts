@@ -11,6 +11,15 @@ import type { Store } from './store.js';
 /** `defineCaches`' argument: alias → options, as Django's `CACHES`. */
 export type CachesConfig = Record<string, CacheOptions>;
 
+/** What the registry does when it opens a store. */
+export interface HandlerHooks {
+  /**
+   * Called when a store kept in this realm only (`sharing: 'realm'`) is opened: the realm
+   * must start hearing other contexts' invalidations. Its operations wait for the promise.
+   */
+  realmStoreOpened?(): Promise<void>;
+}
+
 /** Settings of the registry itself. */
 export interface DefineOptions {
   /** The time source for expiry (tests pass a fake one). Default: `Date.now`. */
@@ -29,9 +38,12 @@ export class CacheHandler {
   #clock: Clock = systemClock;
   #caches = new Map<string, Cache>();
 
+  readonly #hooks: HandlerHooks;
+
   /** `backends`: the built-in backends, by the name `defineCaches` takes. */
-  constructor(backends: Readonly<Record<string, Backend>>) {
+  constructor(backends: Readonly<Record<string, Backend>>, hooks: HandlerHooks = {}) {
     this.#backends = backends;
+    this.#hooks = hooks;
   }
 
   /** Replaces the configuration; every alias is validated before anything changes. */
@@ -85,7 +97,8 @@ export class CacheHandler {
     if (!stores) this.#stores.set(backend, (stores = new Map()));
     let store = stores.get(location);
     if (!store) {
-      store = openStore(backend, location);
+      const realm = (backend.capabilities?.sharing ?? 'realm') === 'realm';
+      store = openStore(backend, location, realm ? this.#hooks.realmStoreOpened?.() : undefined);
       stores.set(location, store);
     }
     return store;

@@ -4,7 +4,7 @@
  * the hook keeps `latest` fresh on a timer while someone reads it (it pauses when nobody
  * has for a while), and runs the panel's actions through `act`.
  */
-import { onInvalidate } from '../caches.js';
+import { onInvalidate } from '../invalidations.js';
 import { collectPanelData } from './collect-panel-data.js';
 import { checkAction } from './panel-action.js';
 import type { PanelData, PanelError } from './panel-data.js';

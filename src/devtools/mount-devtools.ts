@@ -3,7 +3,7 @@
  * toggle and the panel, refreshed live while open: on a timer, after each action and on
  * every invalidation (this tab's, another tab's, the worker's).
  */
-import { onInvalidate } from '../caches.js';
+import { onInvalidate } from '../invalidations.js';
 import { collectPanelData } from './collect-panel-data.js';
 import { h } from './dom.js';
 import type { PanelAction } from './panel-action.js';

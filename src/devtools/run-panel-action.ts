@@ -2,7 +2,8 @@
  * Runs a panel action through the public invalidation API, so every other tab and the
  * worker see it (and their panels refresh on `onInvalidate`).
  */
-import { cacheAliases, getCache, invalidate } from '../caches.js';
+import { cacheAliases, getCache } from '../caches.js';
+import { invalidate } from '../invalidations.js';
 import type { PanelAction } from './panel-action.js';
 
 /**

@@ -4,7 +4,7 @@
  * public entry: its options, checked, and the realm's invalidation bus; the work is in
  * `push-client.ts`.
  */
-import { invalidationBus } from '../caches.js';
+import { invalidationBus } from '../invalidations.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { describe } from '../core/options.js';
 import type { LockManagerLike } from './leader-election.js';

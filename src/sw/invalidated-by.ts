@@ -8,7 +8,7 @@
  */
 import { Route, registerRoute } from 'workbox-routing';
 import type { RouteHandlerCallbackOptions, RouteMatchCallbackOptions } from 'workbox-core/types.js';
-import { invalidate, invalidationBus } from '../caches.js';
+import { invalidate, invalidationBus } from '../invalidations.js';
 import { INVALIDATED_HEADER, parseInvalidatedHeader } from '../core/invalidated-header.js';
 import { pushedInvalidationId } from '../core/push-events.js';
 import { reportError } from '../core/report.js';

@@ -6,7 +6,7 @@
  * invalidations posted by pages, answering once the worker's stores are clean; and answer
  * the devtools panel's requests for a snapshot.
  */
-import { invalidationBus } from '../caches.js';
+import { invalidationBus } from '../invalidations.js';
 import { message, parseMessage } from '../core/protocol.js';
 import { reportError } from '../core/report.js';
 import { workerSnapshot } from './devtools-snapshot.js';

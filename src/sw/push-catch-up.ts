@@ -7,7 +7,7 @@
  * ends), applies it, and only then looks up. One round trip, bounded by `CATCH_UP_TIMEOUT_MS`
  * (an offline app still answers from its cache); the hits after it do not wait.
  */
-import { invalidationBus } from '../caches.js';
+import { invalidationBus } from '../invalidations.js';
 import { pushedInvalidationId, readPushEvents } from '../core/push-events.js';
 import { listPushStates, writePushState } from '../core/push-state.js';
 import { reportError } from '../core/report.js';

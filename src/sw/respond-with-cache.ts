@@ -5,7 +5,8 @@
  * A failing cache never breaks a page: the request goes to the network and the error is
  * reported and counted.
  */
-import { getCache, invalidationBus } from '../caches.js';
+import { getCache } from '../caches.js';
+import { invalidationBus } from '../invalidations.js';
 import type { Cache } from '../core/cache.js';
 import { storeId } from '../core/apply-invalidation.js';
 import { reportError } from '../core/report.js';

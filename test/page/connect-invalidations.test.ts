@@ -8,7 +8,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { builtinBackends } from '../../src/backends/registry.js';
-import { invalidationBus } from '../../src/caches.js';
+import { invalidationBus } from '../../src/invalidations.js';
 import { CacheHandler } from '../../src/core/handler.js';
 import type { InvalidateTarget } from '../../src/core/invalidate-target.js';
 import { InvalidationBus } from '../../src/core/invalidation-bus.js';
