@@ -2,7 +2,7 @@
 // cachedProperty and errors. Runs in pages, workers and Node.
 export { defineCaches, getCache, cache, cacheAliases } from './caches.js';
 export { invalidate, invalidateSession, onInvalidate } from './invalidate-on-demand.js';
-export { SESSION_TAG, varyTag } from './core/session-tags.js';
+export { SESSION_TAG, varyTag } from './core/entry-vocabulary.js';
 export type { InvalidateTarget } from './core/invalidate-target.js';
 export type { InvalidateListener } from './core/invalidation-bus.js';
 export { Cache, type SetOptions, type Timeout, type VersionOptions } from './core/cache.js';

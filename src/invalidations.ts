@@ -6,7 +6,7 @@
  */
 import type { InvalidateTarget } from './core/invalidate-target.js';
 import { InvalidationBus, type InvalidateListener } from './core/invalidation-bus.js';
-import { SESSION_TAG, varyTag } from './core/session-tags.js';
+import { SESSION_TAG, varyTag } from './core/entry-vocabulary.js';
 import { handler } from './realm.js';
 
 /** The one bus of this realm. */

@@ -397,7 +397,7 @@ export class Cache {
 }
 
 /** Keys are strings; anything else is a TypeError naming it. */
-export function checkKey(key: unknown): asserts key is string {
+function checkKey(key: unknown): asserts key is string {
   if (typeof key !== 'string') {
     throw new TypeError(`cachette: cache keys must be strings, got ${describe(key)}`);
   }

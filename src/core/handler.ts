@@ -27,7 +27,7 @@ export interface DefineOptions {
 }
 
 /** What a configuration is, before `defineCaches` is called: Django's default alias. */
-export const DEFAULT_CONFIG: CachesConfig = { default: { backend: 'idb' } };
+const DEFAULT_CONFIG: CachesConfig = { default: { backend: 'idb' } };
 
 /** The registry behind `defineCaches` and `getCache`. */
 export class CacheHandler {

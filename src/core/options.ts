@@ -42,7 +42,7 @@ export interface ResolvedOptions {
 }
 
 /** Django's `default_key_func`. */
-export const defaultKeyFunction: KeyFunction = (key, keyPrefix, version) => `${keyPrefix}:${version}:${key}`;
+const defaultKeyFunction: KeyFunction = (key, keyPrefix, version) => `${keyPrefix}:${version}:${key}`;
 
 const OPTION_NAMES = ['backend', 'location', 'timeout', 'keyPrefix', 'version', 'maxEntries', 'cullFrequency', 'keyFunction'];
 

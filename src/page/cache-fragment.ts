@@ -7,7 +7,7 @@ import type { Cache, Timeout } from '../core/cache.js';
 import { makeFragmentKey } from '../core/fragment-key.js';
 import { checkTimeout, describe } from '../core/options.js';
 import { reportError } from '../core/report.js';
-import { varyTag } from '../core/session-tags.js';
+import { varyTag } from '../core/entry-vocabulary.js';
 import { isFragmentContent, parseFragment, serializeFragment, toFragment, type FragmentContent } from './fragment-html.js';
 
 /** Renders a fragment on a miss: a Node (an Element, Text, a DocumentFragment) or an HTML string, possibly async. */

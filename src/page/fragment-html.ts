@@ -7,7 +7,7 @@
 export type FragmentContent = Node | string;
 
 /** Elements carrying this attribute (with their subtrees) are shown but never stored. */
-export const SKIP_ATTRIBUTE = 'data-cache-skip';
+const SKIP_ATTRIBUTE = 'data-cache-skip';
 
 const ELEMENT_NODE = 1;
 const TEXT_NODE = 3;
@@ -17,9 +17,10 @@ const DOCUMENT_FRAGMENT_NODE = 11;
 const ACCEPTED_NODE_TYPES = [ELEMENT_NODE, TEXT_NODE, CDATA_SECTION_NODE, COMMENT_NODE, DOCUMENT_FRAGMENT_NODE];
 
 /**
- * A fresh fragment of the page's document parsed from `html` through a `<template>`: the
- * fragment parser marks its scripts as already started, so they never run, not even once
- * the fragment is inserted (unlike `createContextualFragment`).
+ * A fresh fragment of the page's document parsed from `html` in an inert document (a `<div>`
+ * there, or a `<template>` for table parts): the parser marks its scripts as already
+ * started, so they never run, not even once the fragment is inserted (unlike
+ * `createContextualFragment`).
  * @example element.replaceChildren(parseFragment('<p>hi</p>'));
  */
 export function parseFragment(html: string): DocumentFragment {

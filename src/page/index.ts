@@ -2,7 +2,7 @@
 export { register, onUpdate, type RegisterOptions, type WorkerUpdate } from './register.js';
 export { cacheFragment, loadFragment, type FragmentOptions, type FragmentRender, type FragmentSource, type LoadedFragment } from './cache-fragment.js';
 // The tag of each vary-on value (also exported by 'cachette'), e.g. for logout.
-export { varyTag } from '../core/session-tags.js';
+export { varyTag } from '../core/entry-vocabulary.js';
 export type { FragmentContent } from './fragment-html.js';
 export { defineFragment, refreshFragments, type DefineFragmentOptions, type FragmentRenderer } from './fragment-element.js';
 export { requestWorkerSnapshot } from './worker-snapshot.js';
