@@ -6,7 +6,10 @@
  */
 
 import { checkTarget, type InvalidateTarget } from './invalidate-target.js';
-import type { CacheSnapshot } from './snapshot.js';
+import type { CacheSnapshot, Counters, ErrorSnapshot, RouteSnapshot, WorkerSnapshot } from './snapshot.js';
+
+/** The `devtools-snapshot` message's payload, defined with the other snapshot shapes. */
+export type { WorkerSnapshot };
 
 /** Bumped on any incompatible change; messages of another version are ignored. */
 export const PROTOCOL_VERSION = 1;
@@ -83,16 +86,6 @@ export interface DevtoolsSnapshotMessage {
   type: 'devtools-snapshot';
   id: string;
   snapshot: WorkerSnapshot;
-}
-
-/** What the worker tells the devtools panel. Plain data: it crosses `postMessage`. */
-export interface WorkerSnapshot {
-  scope: string;
-  scriptURL: string;
-  caches: CacheSnapshot[];
-  routes: { id: string; kind: string; match: string; ttl: number | null; cache: string; keyPrefix: string; tags: string[]; invalidatedBy: string[] }[];
-  stats: { routes: Record<string, Record<string, number>>; caches: Record<string, Record<string, number>> };
-  errors: { context: string; message: string; time: number }[];
 }
 
 /** Every message of the protocol. */
@@ -183,17 +176,81 @@ function isPushOrigin(value: unknown): value is PushOrigin {
   return isHub(v.hub) && isEventId(v.id);
 }
 
-/** The shape the panel relies on; the panel still reads each field defensively. */
+/**
+ * The worker's devtools snapshot, checked to its leaves: the panel then uses it as is.
+ * Entries' `expires` may be `Infinity` (never); every other number is finite.
+ */
 function isSnapshot(value: unknown): value is WorkerSnapshot {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
   return (
-    typeof v.scope === 'string' &&
-    typeof v.scriptURL === 'string' &&
-    Array.isArray(v.caches) &&
-    Array.isArray(v.routes) &&
-    Array.isArray(v.errors) &&
-    typeof v.stats === 'object' &&
-    v.stats !== null
+    isRecord(value) &&
+    typeof value.scope === 'string' &&
+    typeof value.scriptURL === 'string' &&
+    isArrayOf(value.caches, isCacheSnapshot) &&
+    isArrayOf(value.routes, isRouteSnapshot) &&
+    isRecord(value.stats) &&
+    isCountersByName(value.stats.routes) &&
+    isCountersByName(value.stats.caches) &&
+    isArrayOf(value.errors, isErrorSnapshot)
   );
+}
+
+function isCacheSnapshot(value: unknown): value is CacheSnapshot {
+  return (
+    isRecord(value) &&
+    ['alias', 'backend', 'location', 'store', 'keyPrefix'].every((k) => typeof value[k] === 'string') &&
+    ['version', 'maxEntries', 'hits', 'misses', 'count', 'bytes'].every((k) => isFiniteNumber(value[k])) &&
+    (value.timeout === null || isFiniteNumber(value.timeout)) &&
+    (value.error === undefined || typeof value.error === 'string') &&
+    isArrayOf(value.entries, isEntryInfo)
+  );
+}
+
+function isEntryInfo(value: unknown): value is CacheSnapshot['entries'][number] {
+  return (
+    isRecord(value) &&
+    typeof value.key === 'string' &&
+    typeof value.expires === 'number' &&
+    !Number.isNaN(value.expires) &&
+    isFiniteNumber(value.size) &&
+    isFiniteNumber(value.used) &&
+    (value.stored === undefined || isFiniteNumber(value.stored)) &&
+    isArrayOf(value.tags, isString)
+  );
+}
+
+function isRouteSnapshot(value: unknown): value is RouteSnapshot {
+  return (
+    isRecord(value) &&
+    ['id', 'match', 'cache', 'keyPrefix'].every((k) => typeof value[k] === 'string') &&
+    (value.kind === 'site' || value.kind === 'page' || value.kind === 'route') &&
+    (value.ttl === null || isFiniteNumber(value.ttl)) &&
+    isArrayOf(value.tags, isString) &&
+    isArrayOf(value.invalidatedBy, isString)
+  );
+}
+
+function isCountersByName(value: unknown): value is Record<string, Counters> {
+  return isRecord(value) && Object.values(value).every((c) => isRecord(c) && COUNTERS.every((k) => isFiniteNumber(c[k])));
+}
+
+const COUNTERS: readonly (keyof Counters)[] = ['hits', 'misses', 'stored', 'notStored', 'errors'];
+
+function isErrorSnapshot(value: unknown): value is ErrorSnapshot {
+  return isRecord(value) && typeof value.context === 'string' && typeof value.message === 'string' && isFiniteNumber(value.time);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isArrayOf<T>(value: unknown, item: (v: unknown) => v is T): value is T[] {
+  return Array.isArray(value) && value.every(item);
+}
+
+function isString(value: unknown): value is string {
+  return typeof value === 'string';
+}
+
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
 }

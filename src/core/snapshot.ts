@@ -1,8 +1,13 @@
 /**
- * What the devtools panel shows of a cache: its settings, counters and live entries
- * (without values). Built the same way in pages and in the worker.
+ * What the devtools panel shows of a context: each cache's settings, counters and live
+ * entries (without values) and, from the worker, its route table, counters and last
+ * errors. One shape from core to panel: built the same way in pages and in the worker,
+ * posted as is, checked once on arrival (`parseMessage`).
  */
+import { storeId } from './apply-invalidation.js';
 import type { Cache } from './cache.js';
+import { recentErrors } from './report.js';
+import type { RoutePattern } from './route-pattern.js';
 import type { EntryInfo } from './store.js';
 
 /** One cache alias, as the panel shows it. */
@@ -10,6 +15,8 @@ export interface CacheSnapshot {
   alias: string;
   backend: string;
   location: string;
+  /** The store's identity (`storeId`): aliases with the same one share their entries. */
+  store: string;
   keyPrefix: string;
   version: number;
   timeout: number | null;
@@ -26,6 +33,61 @@ export interface CacheSnapshot {
 }
 
 /**
+ * One declared worker route: one row per `cacheSite`, `cachePage` handler and `cacheRoutes`
+ * row (kept in core so the snapshot can name it; `cachette/sw` exports it).
+ */
+export interface RouteInfo {
+  /** Stable across worker restarts: the declaration order and pattern. */
+  id: string;
+  kind: 'site' | 'page' | 'route';
+  /** The pattern as text (`'/api/authors/:id'`, `/^https:/`, `'(function)'`). */
+  match: string;
+  /** Seconds; `null` never expires. For `site`, the default when a response has no max-age. */
+  ttl: number | null;
+  cache: string;
+  keyPrefix: string;
+  tags: string[];
+  invalidatedBy: RoutePattern[];
+}
+
+/** A route as it crosses `postMessage`: its `invalidatedBy` patterns as text. */
+export interface RouteSnapshot extends Omit<RouteInfo, 'invalidatedBy'> {
+  invalidatedBy: string[];
+}
+
+/** What happened to the requests one worker route or cache alias saw. */
+export interface Counters {
+  /** Served from the cache. */
+  hits: number;
+  /** Looked up, not found: went to the network. */
+  misses: number;
+  /** Responses written to the cache. */
+  stored: number;
+  /** Responses the rules kept out of the cache (status, Cache-Control, Vary…). */
+  notStored: number;
+  /** Storage failures survived by falling back to the network. */
+  errors: number;
+}
+
+/** An error a context recovered from, as text. */
+export interface ErrorSnapshot {
+  context: string;
+  message: string;
+  time: number;
+}
+
+/** What the worker tells the devtools panel. Plain data: it crosses `postMessage`. */
+export interface WorkerSnapshot {
+  scope: string;
+  scriptURL: string;
+  caches: CacheSnapshot[];
+  routes: RouteSnapshot[];
+  /** The worker's counters, by route id and by cache alias. */
+  stats: { routes: Record<string, Counters>; caches: Record<string, Counters> };
+  errors: ErrorSnapshot[];
+}
+
+/**
  * A snapshot of `cache` at `now`.
  * @example const snap = await snapshotCache(getCache('pages'), Date.now());
  */
@@ -35,6 +97,7 @@ export async function snapshotCache(cache: Cache, now: number, limit = 500): Pro
     alias: cache.alias,
     backend: o.backend,
     location: o.location,
+    store: storeId(cache.store),
     keyPrefix: o.keyPrefix,
     version: o.version,
     timeout: o.timeout,
@@ -52,4 +115,20 @@ export async function snapshotCache(cache: Cache, now: number, limit = 500): Pro
   } catch (error) {
     return { ...base, entries: [], count: 0, bytes: 0, error: String(error) };
   }
+}
+
+/**
+ * The last errors this context recovered from (`recentErrors`), as text.
+ * @example snapshotErrors().at(-1)?.message // "QuotaExceededError: full"
+ */
+export function snapshotErrors(): ErrorSnapshot[] {
+  return recentErrors().map((e) => ({ context: e.context, message: errorText(e.error), time: e.time }));
+}
+
+/**
+ * An error as one line of text: `Name: message` for an Error.
+ * @example errorText(new TypeError('bad')) // "TypeError: bad"
+ */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

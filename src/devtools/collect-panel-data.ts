@@ -4,9 +4,7 @@
  * last errors. Never rejects: what cannot be read becomes an error line.
  */
 import { cacheAliases, getCache } from '../caches.js';
-import type { WorkerSnapshot } from '../core/protocol.js';
-import { recentErrors } from '../core/report.js';
-import { snapshotCache, type CacheSnapshot } from '../core/snapshot.js';
+import { errorText, snapshotCache, snapshotErrors, type CacheSnapshot } from '../core/snapshot.js';
 import { requestWorkerSnapshot } from '../page/worker-snapshot.js';
 import { describeEntry } from './describe-entry.js';
 import { PANEL_DATA_VERSION, type PanelCache, type PanelData, type PanelError, type PanelRoute, type PanelStorage, type PanelWorker } from './panel-data.js';
@@ -30,10 +28,10 @@ const MAX_ERRORS = 30;
 export async function collectPanelData(options: CollectOptions = {}): Promise<PanelData> {
   const now = (options.now ?? Date.now)();
   const [page, worker, storage] = await Promise.all([pageCaches(now), workerPart(options.workerTimeout ?? 1500), storageEstimate()]);
-  const pageErrors = recentErrors().map((e): PanelError => ({ side: 'page', context: e.context, message: errorText(e.error), time: e.time }));
+  const pageErrors = snapshotErrors().map((e): PanelError => ({ ...e, side: 'page' }));
   const errors = [...pageErrors, ...worker.errors, ...(options.panelErrors ?? [])].sort((a, b) => b.time - a.time).slice(0, MAX_ERRORS);
-  const shared = new Set(page.filter((c) => c.originShared).map((c) => storeId(c)));
-  for (const c of worker.caches) c.originShared = shared.has(storeId(c));
+  const shared = new Set(page.filter((c) => c.originShared).map((c) => c.store));
+  for (const c of worker.caches) c.originShared = shared.has(c.store);
   return { version: PANEL_DATA_VERSION, time: now, caches: [...page, ...worker.caches], worker: worker.worker, storage, errors };
 }
 
@@ -54,72 +52,34 @@ async function pageCaches(now: number): Promise<PanelCache[]> {
 async function workerPart(timeout: number): Promise<{ worker: PanelWorker; caches: PanelCache[]; errors: PanelError[] }> {
   const controlled = typeof navigator !== 'undefined' && Boolean(navigator.serviceWorker?.controller);
   if (!controlled) return { worker: { state: 'none', routes: [] }, caches: [], errors: [] };
-  let snap: WorkerSnapshot | undefined;
-  try {
-    snap = await requestWorkerSnapshot(timeout);
-  } catch {
-    snap = undefined;
-  }
+  // Checked on arrival (parseMessage): from here on it is a WorkerSnapshot, used as is.
+  const snap = await requestWorkerSnapshot(timeout).catch(() => undefined);
   if (!snap) {
     const scriptURL = navigator.serviceWorker?.controller?.scriptURL;
     return { worker: { state: 'silent', routes: [], ...(scriptURL ? { scriptURL } : {}) }, caches: [], errors: [] };
   }
-  const stats = snap.stats ?? { routes: {}, caches: {} };
-  const routes = (Array.isArray(snap.routes) ? snap.routes : []).map((r): PanelRoute => {
-    const counters = stats.routes?.[r.id] ?? {};
-    return {
-      id: String(r.id),
-      kind: String(r.kind),
-      match: String(r.match),
-      ttl: typeof r.ttl === 'number' && Number.isFinite(r.ttl) ? r.ttl : null,
-      cache: String(r.cache),
-      hits: counters.hits ?? 0,
-      misses: counters.misses ?? 0,
-      stored: counters.stored ?? 0,
-    };
+  const { stats } = snap;
+  const routes = snap.routes.map((r): PanelRoute => {
+    const { hits = 0, misses = 0, stored = 0 } = stats.routes[r.id] ?? {};
+    return { ...r, hits, misses, stored };
   });
   // How an entry names the route that stored it.
   const byId = new Map(routes.map((r) => [r.id, r.kind === 'site' ? 'cacheSite' : r.kind === 'page' ? 'cachePage' : r.match]));
-  const caches = (Array.isArray(snap.caches) ? snap.caches : []).map((c) => {
-    const cache = panelCache(c, 'worker', false, (id) => byId.get(id) ?? id);
+  const caches = snap.caches.map((c) => {
     // The worker counts requests per alias; `Cache.stats()` there counts lower-level reads.
-    const counters = stats.caches?.[c.alias];
-    if (counters) {
-      cache.hits = counters.hits ?? cache.hits;
-      cache.misses = counters.misses ?? cache.misses;
-    }
-    return cache;
+    const { hits = c.hits, misses = c.misses } = stats.caches[c.alias] ?? {};
+    return panelCache({ ...c, hits, misses }, 'worker', false, (id) => byId.get(id) ?? id);
   });
-  const errors = (Array.isArray(snap.errors) ? snap.errors : []).map(
-    (e): PanelError => ({ side: 'worker', context: String(e.context), message: String(e.message), time: Number(e.time) || 0 }),
-  );
+  const errors = snap.errors.map((e): PanelError => ({ ...e, side: 'worker' }));
   return { worker: { state: 'ok', scriptURL: snap.scriptURL, scope: snap.scope, routes }, caches, errors };
 }
 
 function panelCache(snap: CacheSnapshot, side: PanelCache['side'], originShared: boolean, routeName?: (id: string) => string): PanelCache {
-  const shape = { keyPrefix: snap.keyPrefix, version: snap.version };
-  const cache: PanelCache = {
-    alias: snap.alias,
-    side,
-    backend: snap.backend,
-    location: snap.location,
-    keyPrefix: snap.keyPrefix,
-    version: snap.version,
-    timeout: snap.timeout,
-    maxEntries: snap.maxEntries,
-    originShared,
-    count: snap.count,
-    bytes: snap.bytes,
-    hits: snap.hits,
-    misses: snap.misses,
-    entries: (Array.isArray(snap.entries) ? snap.entries : []).map((e) => describeEntry(e, shape, routeName)),
-  };
-  if (snap.error !== undefined) cache.error = snap.error;
-  return cache;
+  return { ...snap, side, originShared, entries: snap.entries.map((e) => describeEntry(e, snap, routeName)) };
 }
 
 function emptyCache(alias: string, side: PanelCache['side']): PanelCache {
-  return { alias, side, backend: '?', location: '', keyPrefix: '', version: 1, timeout: null, maxEntries: 0, originShared: false, count: 0, bytes: 0, hits: 0, misses: 0, entries: [] };
+  return { alias, side, backend: '?', location: '', store: '?', keyPrefix: '', version: 1, timeout: null, maxEntries: 0, originShared: false, count: 0, bytes: 0, hits: 0, misses: 0, entries: [] };
 }
 
 async function storageEstimate(): Promise<PanelStorage> {
@@ -139,13 +99,4 @@ async function storageEstimate(): Promise<PanelStorage> {
     // as above
   }
   return result;
-}
-
-function storeId(c: PanelCache): string {
-  return `${c.backend}\u0000${c.location}`;
-}
-
-function errorText(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
 }

@@ -4,15 +4,11 @@
  * version of a `prefix:version:key` stored key.
  */
 import { isLegacyVaryListKey, parseTags } from '../core/entry-vocabulary.js';
+import type { EntryInfo } from '../core/store.js';
 import type { PanelEntry } from './panel-data.js';
 
-/** The facts of a stored entry (a `CacheSnapshot` entry, maybe from the worker). */
-export interface EntryFacts {
-  key: string;
-  size: number;
-  expires: number;
-  tags: string[];
-}
+/** The facts of a stored entry the panel reads (a `CacheSnapshot` entry, maybe from the worker). */
+type EntryFacts = Pick<EntryInfo, 'key' | 'size' | 'expires' | 'tags'>;
 
 /** What the entry's alias uses to build stored keys. */
 export interface KeyShape {
@@ -29,17 +25,18 @@ const GENERIC_KEY = /^([^:]*):(-?\d+):([\s\S]*)$/;
  * // { label: 'greeting', callerKey: 'greeting', version: 1, expires: null, kind: 'value', ... }
  */
 export function describeEntry(facts: EntryFacts, shape: KeyShape, routeName: (id: string) => string = (id) => id): PanelEntry {
-  const { url, routeId, varyList, rest: tags } = parseTags(Array.isArray(facts.tags) ? facts.tags : []);
+  const { url, routeId, varyList, rest: tags } = parseTags(facts.tags);
   const route = routeId === undefined ? undefined : routeName(routeId);
-  const key = String(facts.key);
+  const { key, size } = facts;
   const parsed = parseStoredKey(key, shape);
   const kind: PanelEntry['kind'] = url === undefined ? 'value' : varyList || isLegacyVaryListKey(parsed.rest) ? 'vary' : 'response';
   const entry: PanelEntry = {
     key,
     label: url ?? parsed.rest,
     kind,
-    size: Number(facts.size) || 0,
-    expires: typeof facts.expires === 'number' && Number.isFinite(facts.expires) ? facts.expires : null,
+    size,
+    // JSON (the extension's channel) has no Infinity.
+    expires: Number.isFinite(facts.expires) ? facts.expires : null,
     tags,
   };
   if (url !== undefined) entry.url = url;

@@ -2,8 +2,10 @@
  * What the devtools panel shows, as plain JSON: collected in the page (`collectPanelData`),
  * rendered by the in-page panel, and read by the Chrome extension through the page hook,
  * where it crosses `inspectedWindow.eval` as JSON (so `expires` is `null` for "never",
- * never `Infinity`). Nothing here imports the library: the extension bundle uses it alone.
+ * never `Infinity`). Built on core's snapshot shapes (`CacheSnapshot`, `RouteSnapshot`),
+ * imported as types only: the extension bundle uses this file alone.
  */
+import type { CacheSnapshot, Counters, ErrorSnapshot, RouteSnapshot } from '../core/snapshot.js';
 
 /** Bumped on an incompatible change of `PanelData`; the extension refuses other versions. */
 export const PANEL_DATA_VERSION = 1;
@@ -21,25 +23,12 @@ export interface PanelData {
   errors: PanelError[];
 }
 
-/** One alias as one context (the page or the worker) sees it. */
-export interface PanelCache {
-  alias: string;
+/** One alias as one context (the page or the worker) sees it: its snapshot, entries described. */
+export interface PanelCache extends Omit<CacheSnapshot, 'entries'> {
   side: 'page' | 'worker';
-  backend: string;
-  location: string;
-  keyPrefix: string;
-  version: number;
-  timeout: number | null;
-  maxEntries: number;
-  /** Whether every tab and the worker share this store (same backend and location: same entries). */
+  /** Whether every tab and the worker share this store (same `store`: same entries). */
   originShared: boolean;
-  count: number;
-  bytes: number;
-  hits: number;
-  misses: number;
   entries: PanelEntry[];
-  /** The store could not be read (cleared storage, a closed database): shown instead of entries. */
-  error?: string;
 }
 
 /** One live entry, without its value. */
@@ -74,17 +63,7 @@ export interface PanelWorker {
 }
 
 /** One row of the worker's route table, with its counters. */
-export interface PanelRoute {
-  id: string;
-  kind: string;
-  match: string;
-  /** Seconds; `null` never expires. */
-  ttl: number | null;
-  cache: string;
-  hits: number;
-  misses: number;
-  stored: number;
-}
+export interface PanelRoute extends RouteSnapshot, Pick<Counters, 'hits' | 'misses' | 'stored'> {}
 
 /** `navigator.storage` as far as the browser tells. */
 export interface PanelStorage {
@@ -94,11 +73,8 @@ export interface PanelStorage {
 }
 
 /** An error Cachette (or the panel) recovered from. */
-export interface PanelError {
+export interface PanelError extends ErrorSnapshot {
   side: 'page' | 'worker' | 'panel';
-  context: string;
-  message: string;
-  time: number;
 }
 
 /**
@@ -128,5 +104,5 @@ export function isPanelData(value: unknown): value is PanelData {
 function isCache(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;
   const c = value as Record<string, unknown>;
-  return typeof c.alias === 'string' && (c.side === 'page' || c.side === 'worker') && Array.isArray(c.entries);
+  return typeof c.alias === 'string' && typeof c.store === 'string' && (c.side === 'page' || c.side === 'worker') && Array.isArray(c.entries);
 }

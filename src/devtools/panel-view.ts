@@ -210,7 +210,7 @@ export function createPanelView(doc: Document, options: PanelViewOptions): Panel
     // One table per store: a page alias and the worker's alias over one shared store list the same entries.
     const tables: { label: string; cache: PanelCache }[] = [];
     for (const c of caches) {
-      const same = tables.find((t) => t.cache.originShared && c.originShared && t.cache.backend === c.backend && t.cache.location === c.location);
+      const same = tables.find((t) => t.cache.originShared && c.originShared && t.cache.store === c.store);
       if (same) same.label += ` + ${c.side}`;
       else tables.push({ label: c.side, cache: c });
     }
@@ -295,7 +295,8 @@ export function createPanelView(doc: Document, options: PanelViewOptions): Panel
 
 function summaryText(d: PanelData): string {
   const stores = new Map<string, number>();
-  for (const c of d.caches) stores.set(c.originShared ? `${c.backend} ${c.location}` : `${c.side} ${c.backend} ${c.location}`, c.count);
+  // A shared store counts once; a realm's own store once per side.
+  for (const c of d.caches) stores.set(c.originShared ? c.store : `${c.side} ${c.store}`, c.count);
   const entries = [...stores.values()].reduce((a, b) => a + b, 0);
   const s = d.storage;
   const storage =

@@ -2,11 +2,8 @@
  * The worker's side of the devtools panel: what it holds, its route table, counters and
  * last errors, as one plain-data snapshot.
  */
-import { getCache } from '../caches.js';
-import type { WorkerSnapshot } from '../core/protocol.js';
-import { recentErrors } from '../core/report.js';
-import { snapshotCache } from '../core/snapshot.js';
-import { cacheAliases } from '../caches.js';
+import { cacheAliases, getCache } from '../caches.js';
+import { snapshotCache, snapshotErrors, type WorkerSnapshot } from '../core/snapshot.js';
 import { routeTable } from './route-table.js';
 import { workerStats } from './stats.js';
 
@@ -23,8 +20,9 @@ export async function workerSnapshot(): Promise<WorkerSnapshot> {
     scope: self.registration?.scope ?? '',
     scriptURL: self.location.href,
     caches,
+    // Plain data for postMessage: a RegExp pattern goes as its text.
     routes: routeTable().map((r) => ({ ...r, invalidatedBy: r.invalidatedBy.map(String) })),
-    stats: workerStats() as unknown as WorkerSnapshot['stats'],
-    errors: recentErrors().map((e) => ({ context: e.context, message: e.error instanceof Error ? `${e.error.name}: ${e.error.message}` : String(e.error), time: e.time })),
+    stats: workerStats(),
+    errors: snapshotErrors(),
   };
 }

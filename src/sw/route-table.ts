@@ -2,22 +2,10 @@
  * The worker's route table as declared (for invalidation by route and for the devtools):
  * one row per `cacheSite`, `cachePage` handler and `cacheRoutes` row.
  */
-import type { RoutePattern } from '../core/route-pattern.js';
+import type { RouteInfo } from '../core/snapshot.js';
 
-/** One declared route. */
-export interface RouteInfo {
-  /** Stable across worker restarts: the declaration order and pattern. */
-  id: string;
-  kind: 'site' | 'page' | 'route';
-  /** The pattern as text (`'/api/authors/:id'`, `/^https:/`, `'(function)'`). */
-  match: string;
-  /** Seconds; `null` never expires. For `site`, the default when a response has no max-age. */
-  ttl: number | null;
-  cache: string;
-  keyPrefix: string;
-  tags: string[];
-  invalidatedBy: RoutePattern[];
-}
+/** One declared route (defined in core, where the devtools snapshot names it too). */
+export type { RouteInfo };
 
 const rows = new Map<string, RouteInfo>();
 

@@ -10,7 +10,7 @@ const T0 = Date.UTC(2025, 0, 1, 12, 0, 0);
 const ORIGIN = 'https://app.test';
 
 function cache(partial: Partial<PanelCache> & Pick<PanelCache, 'alias' | 'side'>): PanelCache {
-  return { backend: 'idb', location: '', keyPrefix: '', version: 1, timeout: 300, maxEntries: 300, originShared: false, count: 0, bytes: 0, hits: 0, misses: 0, entries: [], ...partial };
+  return { backend: 'idb', location: '', store: 'idb:', keyPrefix: '', version: 1, timeout: 300, maxEntries: 300, originShared: false, count: 0, bytes: 0, hits: 0, misses: 0, entries: [], ...partial };
 }
 
 /** What the page collects when a worker with a route table controls it. */
@@ -23,13 +23,14 @@ function sample(): PanelData {
     version: 1,
     time: T0,
     caches: [
-      cache({ alias: 'default', side: 'page', backend: 'idb', location: 'app', originShared: true, count: 1, entries: [describeEntry({ key: ':1:greeting', size: 10, expires: T0 + 65_000, tags: ['words'] }, api)], hits: 3, misses: 1 }),
-      cache({ alias: 'default', side: 'worker', backend: 'idb', location: 'app', originShared: true, count: 1, entries: [describeEntry({ key: ':1:greeting', size: 10, expires: T0 + 65_000, tags: ['words'] }, api)] }),
+      cache({ alias: 'default', side: 'page', backend: 'idb', location: 'app', store: 'idb:app', originShared: true, count: 1, entries: [describeEntry({ key: ':1:greeting', size: 10, expires: T0 + 65_000, tags: ['words'] }, api)], hits: 3, misses: 1 }),
+      cache({ alias: 'default', side: 'worker', backend: 'idb', location: 'app', store: 'idb:app', originShared: true, count: 1, entries: [describeEntry({ key: ':1:greeting', size: 10, expires: T0 + 65_000, tags: ['words'] }, api)] }),
       cache({
         alias: 'api',
         side: 'worker',
         backend: 'cache-storage',
         location: 'api',
+        store: 'cache-storage:api',
         count: 2,
         entries: [workerEntry(':1:cachette.sw.page..GET.https://app.test/api/authors/1.d41d8', `${ORIGIN}/api/authors/1`, ['authors']), workerEntry(':1:cachette.sw.headers..https://app.test/api/authors/1', `${ORIGIN}/api/authors/1`, ['authors'])],
         hits: 5,
@@ -40,7 +41,7 @@ function sample(): PanelData {
       state: 'ok',
       scriptURL: `${ORIGIN}/sw.js`,
       scope: `${ORIGIN}/`,
-      routes: [{ id: 'route:0.0:/api/authors/:id', kind: 'route', match: '/api/authors/:id', ttl: 600, cache: 'api', hits: 5, misses: 2, stored: 2 }],
+      routes: [{ id: 'route:0.0:/api/authors/:id', kind: 'route', match: '/api/authors/:id', ttl: 600, cache: 'api', keyPrefix: '', tags: [], invalidatedBy: [], hits: 5, misses: 2, stored: 2 }],
     },
     storage: { usage: 2_500_000, quota: 10 * 1024 ** 3, persisted: false },
     errors: [{ side: 'worker', context: "reading https://app.test/x from cache 'api'", message: 'QuotaExceededError: full', time: T0 - 1000 }],
