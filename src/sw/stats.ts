@@ -3,19 +3,9 @@
  * panel reads them).
  */
 
-/** What happened to the requests one route or cache saw. */
-export interface Counters {
-  /** Served from the cache. */
-  hits: number;
-  /** Looked up, not found: went to the network. */
-  misses: number;
-  /** Responses written to the cache. */
-  stored: number;
-  /** Responses the rules kept out of the cache (status, Cache-Control, Vary…). */
-  notStored: number;
-  /** Storage failures survived by falling back to the network. */
-  errors: number;
-}
+import type { Counters } from '../core/snapshot.js';
+
+export type { Counters };
 
 /** The counters, by route id and by cache alias. */
 export interface StatsSnapshot {
