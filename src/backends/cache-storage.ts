@@ -20,7 +20,6 @@
  *   write opens the cache afresh (`caches.open` recreates it when deleted), at the cost of
  *   one extra round trip per write.
  */
-import { UseStamps } from '../core/clock.js';
 import { openStore, type Backend, type BackendStore } from '../core/backend.js';
 import { isExpired, type Entry, type EntryInfo, type Store, type WritePolicy } from '../core/store.js';
 import {
@@ -34,6 +33,7 @@ import {
   type EncodedValue,
   type StoredMeta,
 } from './cache-storage-codec.js';
+import { PendingUses } from './pending-uses.js';
 
 /** A stored URL and the facts its headers carry (`undefined` when they are not ours or corrupt). */
 interface Listed {
@@ -76,9 +76,8 @@ class CacheStorageStore implements BackendStore {
   readonly location: string;
   readonly #name: string;
   readonly #lockName: string;
-  readonly #stamps = new UseStamps();
-  /** Hits in this context not yet reflected in the stored `x-cachette-used`: stored key → newest stamp. */
-  readonly #pendingUses = new Map<string, number>();
+  /** Hits in this context not yet reflected in the stored `x-cachette-used`, and the stamps of writes. */
+  readonly #uses = new PendingUses();
 
   constructor(location: string) {
     this.location = location;
@@ -143,7 +142,7 @@ class CacheStorageStore implements BackendStore {
         for (const key of keys) {
           const live = await this.#read(key, now);
           const existed = await cache.delete(entryUrl(key));
-          this.#pendingUses.delete(key);
+          this.#uses.forget(key);
           if (existed && live) removed.push(key);
         }
         return removed;
@@ -176,11 +175,11 @@ class CacheStorageStore implements BackendStore {
         expires: next.expires,
         tags: [...next.tags],
         size: next.size,
-        used: this.#stamps.next(now),
+        used: this.#uses.stamp(now),
         type: encoded.type,
       };
       await this.#withCache((cache) => cache.put(...storedEntry(entryUrl(key), encoded, meta)));
-      this.#pendingUses.delete(key);
+      this.#uses.forget(key);
       return toEntry(meta, await decodeValue(storedEntry(entryUrl(key), encoded, meta)[1], meta.type));
     });
   }
@@ -191,11 +190,11 @@ class CacheStorageStore implements BackendStore {
         const hit = await this.#read(from, now);
         if (!hit) return false;
         // A fresh stamp: the memory backend puts a moved entry at the recently-used end.
-        const meta = { ...hit.meta, key: to, used: this.#stamps.next(now) };
+        const meta = { ...hit.meta, key: to, used: this.#uses.stamp(now) };
         await cache.put(...(await restampEntry(entryUrl(to), hit.response, meta)));
         if (to !== from) await cache.delete(entryUrl(from));
-        this.#pendingUses.delete(from);
-        this.#pendingUses.delete(to);
+        this.#uses.forget(from);
+        this.#uses.forget(to);
         return true;
       }),
     );
@@ -209,8 +208,7 @@ class CacheStorageStore implements BackendStore {
     for (const { url, meta } of listed) {
       if (!isOwn(url, meta) || isExpired(meta, now)) continue;
       // This context's pending hit is newer than the stamp stored at write time.
-      const used = Math.max(meta.used, this.#pendingUses.get(meta.key) ?? -Infinity);
-      infos.push({ key: meta.key, expires: meta.expires, tags: meta.tags, size: meta.size, used });
+      infos.push({ key: meta.key, expires: meta.expires, tags: meta.tags, size: meta.size, used: this.#uses.latest(meta.key, meta.used) });
     }
     return infos;
   }
@@ -227,7 +225,7 @@ class CacheStorageStore implements BackendStore {
           if (isOwn(url, meta) && meta.tags.some((tag) => wanted.has(tag))) doomed.push(meta);
         }
         const existed = await Promise.all(doomed.map((meta) => cache.delete(entryUrl(meta.key))));
-        for (const meta of doomed) this.#pendingUses.delete(meta.key);
+        for (const meta of doomed) this.#uses.forget(meta.key);
         // Expired entries go too, but only live ones held a value worth reporting.
         return doomed.filter((meta, i) => existed[i] && !isExpired(meta, now)).map((meta) => meta.key);
       }),
@@ -237,7 +235,7 @@ class CacheStorageStore implements BackendStore {
   async clear(): Promise<void> {
     await this.#exclusive(async () => {
       await cacheStorage().delete(this.#name);
-      this.#pendingUses.clear();
+      this.#uses.clear();
     });
   }
 
@@ -257,9 +255,7 @@ class CacheStorageStore implements BackendStore {
   }
 
   #use(meta: StoredMeta, value: unknown, now: number): Entry {
-    const used = this.#stamps.next(now);
-    this.#pendingUses.set(meta.key, used);
-    return toEntry({ ...meta, used }, value);
+    return toEntry({ ...meta, used: this.#uses.use(meta.key, now) }, value);
   }
 
   /** Writes one entry, culling first when the store is full, as the memory backend's `#write`. */
@@ -271,12 +267,12 @@ class CacheStorageStore implements BackendStore {
       expires: entry.expires,
       tags: [...entry.tags],
       size: entry.size,
-      used: this.#stamps.next(policy.now),
+      used: this.#uses.stamp(policy.now),
       type: encoded.type,
     };
     await cache.put(...storedEntry(url, encoded, meta));
     urls.add(url);
-    this.#pendingUses.delete(entry.key);
+    this.#uses.forget(entry.key);
   }
 
   /** Django's `_cull` as the memory backend does it: every expired entry, then the least recently used. */
@@ -284,7 +280,7 @@ class CacheStorageStore implements BackendStore {
     if (cullFrequency === 0) {
       await Promise.all([...urls].map((url) => cache.delete(url)));
       urls.clear();
-      this.#pendingUses.clear();
+      this.#uses.clear();
       return;
     }
     const target = Math.floor(urls.size / cullFrequency);
@@ -294,7 +290,7 @@ class CacheStorageStore implements BackendStore {
     for (const { url, meta } of listed) {
       // Unreadable entries (not ours, or corrupt) go first, with the expired ones.
       if (!meta || isExpired(meta, now)) doomed.push(url);
-      else live.push({ url, key: meta.key, used: Math.max(meta.used, this.#pendingUses.get(meta.key) ?? -Infinity) });
+      else live.push({ url, key: meta.key, used: this.#uses.latest(meta.key, meta.used) });
     }
     live.sort((a, b) => a.used - b.used);
     const kept = new Set<string>();
@@ -305,7 +301,7 @@ class CacheStorageStore implements BackendStore {
     await Promise.all(doomed.map((url) => cache.delete(url)));
     for (const url of doomed) urls.delete(url);
     // Forget pending uses of keys that are gone, culled here or deleted by another context.
-    for (const key of this.#pendingUses.keys()) if (!kept.has(key)) this.#pendingUses.delete(key);
+    this.#uses.keepOnly(kept);
   }
 
   /**

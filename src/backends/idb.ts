@@ -10,13 +10,13 @@
  * removed at the end of the next write (a read that finds one starts that write itself).
  */
 import type { IDBPIndex } from 'idb';
-import { UseStamps } from '../core/clock.js';
 import { entryShapeProblem, isEntryShaped } from '../core/entry-shape.js';
 import { UnstorableValueError } from '../core/errors.js';
 import { reportError } from '../core/report.js';
 import { openStore, type Backend, type BackendStore } from '../core/backend.js';
 import { isExpired, type Entry, type EntryInfo, type Store, type WritePolicy } from '../core/store.js';
 import { errorName, handled, IdbConnection, inTransaction, STORE, type CacheDb, type WriteStore } from './idb-connection.js';
+import { PendingUses } from './pending-uses.js';
 
 type ExpiresIndex = IDBPIndex<CacheDb, ['entries'], 'entries', 'expires', 'readonly'>;
 
@@ -53,9 +53,8 @@ export function idbDatabaseName(location: string): string {
 class IdbStore implements BackendStore {
   readonly location: string;
   readonly #name: string;
-  readonly #stamps = new UseStamps();
-  /** Hits not yet written: stored key → its newest use stamp. */
-  readonly #pendingUses = new Map<string, number>();
+  /** Hits not yet written, and the stamps of writes. */
+  readonly #uses = new PendingUses();
   /** Keys of malformed records found (and reported) and not yet removed by a write. */
   readonly #malformed = new Set<IDBValidKey>();
   readonly #connection: IdbConnection;
@@ -104,7 +103,7 @@ class IdbStore implements BackendStore {
         // the store); recount only when that bound says the store may be full.
         if (count >= policy.maxEntries && !exact) count = await store.count();
         if (count >= policy.maxEntries) count -= await this.#cull(store, count, policy);
-        puts.push(handled(putEntry(store, { ...entry, used: this.#stamps.next(policy.now) })));
+        puts.push(handled(putEntry(store, { ...entry, used: this.#uses.stamp(policy.now) })));
         count += 1;
         exact = false;
       }
@@ -121,7 +120,7 @@ class IdbStore implements BackendStore {
       if (record !== undefined) await store.delete(entry.key);
       const count = await store.count();
       if (count >= policy.maxEntries) await this.#cull(store, count, policy);
-      await putEntry(store, { ...entry, used: this.#stamps.next(policy.now) });
+      await putEntry(store, { ...entry, used: this.#uses.stamp(policy.now) });
       return true;
     });
   }
@@ -154,7 +153,7 @@ class IdbStore implements BackendStore {
       const entry = this.#checked(await store.get(key), key);
       if (!entry || isExpired(entry, now)) return undefined;
       const next = fn({ ...entry }); // a throw aborts the transaction (see inTransaction)
-      const stored: Entry = { ...next, key, used: this.#stamps.next(now) };
+      const stored: Entry = { ...next, key, used: this.#uses.stamp(now) };
       await putEntry(store, stored);
       return stored;
     });
@@ -178,11 +177,8 @@ class IdbStore implements BackendStore {
       const [infos] = await Promise.all([liveInfos(tx.store.index('expires'), now, check), tx.done]);
       return infos;
     });
-    for (const info of listed) {
-      // A hit not yet written is this context's newest knowledge of the entry's last use.
-      const pending = this.#pendingUses.get(info.key);
-      if (pending !== undefined && pending > info.used) info.used = pending;
-    }
+    // A hit not yet written is this context's newest knowledge of the entry's last use.
+    for (const info of listed) info.used = this.#uses.latest(info.key, info.used);
     return listed;
   }
 
@@ -204,7 +200,7 @@ class IdbStore implements BackendStore {
   async clear(): Promise<void> {
     // Clearing the object store, not deleting the database: other tabs keep their connections.
     await this.#connection.run((db) => db.clear(STORE));
-    this.#pendingUses.clear();
+    this.#uses.clear();
     this.#malformed.clear();
   }
 
@@ -258,8 +254,7 @@ class IdbStore implements BackendStore {
 
   /** Records a hit's use in memory only; returns its stamp. */
   #use(key: string, now: number): number {
-    const stamp = this.#stamps.next(now);
-    this.#pendingUses.set(key, stamp);
+    const stamp = this.#uses.use(key, now);
     this.#scheduleFlush();
     return stamp;
   }
@@ -283,16 +278,14 @@ class IdbStore implements BackendStore {
         return done;
       });
       for (const key of purged) this.#malformed.delete(key);
-      for (const [key, stamp] of flushed) {
-        if (this.#pendingUses.get(key) === stamp) this.#pendingUses.delete(key);
-      }
+      this.#uses.written(flushed);
       return result;
     });
   }
 
   /** Writes pending use stamps of entries that still exist; returns what it wrote from. */
   async #flushUses(store: WriteStore): Promise<Map<string, number>> {
-    const batch = new Map(this.#pendingUses);
+    const batch = this.#uses.snapshot();
     if (batch.size === 0) return batch;
     const keys = [...batch.keys()];
     const records = await Promise.all(keys.map((key) => store.get(key)));
@@ -342,7 +335,7 @@ class IdbStore implements BackendStore {
   async #flushInBackground(): Promise<void> {
     // Only over a live connection: reopening here would recreate a database someone just
     // deleted. What waits stays in memory for the next write.
-    if (!this.#connection.isOpen || (this.#pendingUses.size === 0 && this.#malformed.size === 0)) return;
+    if (!this.#connection.isOpen || (this.#uses.size === 0 && this.#malformed.size === 0)) return;
     try {
       await this.#write(async () => undefined);
     } catch (error) {
