@@ -20,6 +20,8 @@ export interface StoredMeta {
   tags: string[];
   size: number;
   used: number;
+  /** When the value was written, ms since the epoch; absent in entries written before it existed. */
+  stored?: number;
   type: BodyType;
 }
 
@@ -164,11 +166,14 @@ export function readMetaHeaders(h: Headers): StoredMeta | undefined {
   const expires = rawExpires === 'never' ? Infinity : parseNumber(rawExpires);
   const size = parseNumber(h.get(`${META_PREFIX}size`));
   const used = parseNumber(h.get(`${META_PREFIX}used`));
+  const rawStored = h.get(`${META_PREFIX}stored`);
+  const stored = rawStored === null ? undefined : parseNumber(rawStored);
   const type = h.get(`${META_PREFIX}type`);
   if (typeof key !== 'string' || !Array.isArray(tags) || !tags.every((t): t is string => typeof t === 'string')) return undefined;
   if (expires === undefined || size === undefined || used === undefined) return undefined;
+  if (rawStored !== null && stored === undefined) return undefined;
   if (type === null || !BODY_TYPES.has(type)) return undefined;
-  return { key, expires, tags, size, used, type: type as BodyType };
+  return { key, expires, tags, size, used, ...(stored === undefined ? {} : { stored }), type: type as BodyType };
 }
 
 /**
@@ -322,6 +327,7 @@ function setMeta(headers: Headers, meta: StoredMeta): void {
   headers.set(`${META_PREFIX}tags`, asciiJson(meta.tags));
   headers.set(`${META_PREFIX}size`, String(meta.size));
   headers.set(`${META_PREFIX}used`, String(meta.used));
+  if (meta.stored !== undefined) headers.set(`${META_PREFIX}stored`, String(meta.stored));
   headers.set(`${META_PREFIX}type`, meta.type);
 }
 

@@ -176,6 +176,7 @@ class CacheStorageStore implements BackendStore {
         tags: [...next.tags],
         size: next.size,
         used: this.#uses.stamp(now),
+        stored: next.stored,
         type: encoded.type,
       };
       await this.#withCache((cache) => cache.put(...storedEntry(entryUrl(key), encoded, meta)));
@@ -208,7 +209,8 @@ class CacheStorageStore implements BackendStore {
     for (const { url, meta } of listed) {
       if (!isOwn(url, meta) || isExpired(meta, now)) continue;
       // This context's pending hit is newer than the stamp stored at write time.
-      infos.push({ key: meta.key, expires: meta.expires, tags: meta.tags, size: meta.size, used: this.#uses.latest(meta.key, meta.used) });
+      const { type: _type, ...info } = meta;
+      infos.push({ ...info, used: this.#uses.latest(meta.key, meta.used) });
     }
     return infos;
   }
@@ -268,6 +270,7 @@ class CacheStorageStore implements BackendStore {
       tags: [...entry.tags],
       size: entry.size,
       used: this.#uses.stamp(policy.now),
+      stored: entry.stored,
       type: encoded.type,
     };
     await cache.put(...storedEntry(url, encoded, meta));
@@ -328,8 +331,8 @@ class CacheStorageStore implements BackendStore {
   }
 }
 
-function toEntry(meta: StoredMeta, value: unknown): Entry {
-  return { key: meta.key, value, expires: meta.expires, tags: meta.tags, size: meta.size, used: meta.used };
+function toEntry({ type: _type, ...facts }: StoredMeta, value: unknown): Entry {
+  return { ...facts, value };
 }
 
 async function listUrls(cache: Cache): Promise<Set<string>> {

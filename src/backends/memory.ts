@@ -98,9 +98,9 @@ class MemoryStore implements BackendStore {
 
   async list(now: number): Promise<EntryInfo[]> {
     const infos: EntryInfo[] = [];
-    for (const { key, expires, tags, size, used } of this.#entries.values()) {
+    for (const { value: _value, ...info } of this.#entries.values()) {
       // Copies: a caller's edits to a listing must not reach the stored entry.
-      if (!isExpired({ expires }, now)) infos.push({ key, expires, tags: [...tags], size, used });
+      if (!isExpired(info, now)) infos.push({ ...info, tags: [...info.tags] });
     }
     return infos;
   }

@@ -78,6 +78,17 @@ export class Cache {
   }
 
   /**
+   * The live entry (its value and facts, such as when it was `stored`), or `undefined` as
+   * `get` gives its fallback; counted as `get` counts. Treat it as read-only.
+   * @example const entry = await cache.getEntry('page'); entry && Date.now() - (entry.stored ?? Date.now())
+   */
+  async getEntry(key: string, opts?: VersionOptions): Promise<Entry | undefined> {
+    const entry = await this.#read(this.makeKey(key, opts?.version), `get '${key}'`);
+    this.#count(entry !== undefined);
+    return entry;
+  }
+
+  /**
    * A read that a failing store turns into a miss (reported), as a cache should: the page
    * carries on without it. Bad arguments were rejected before this.
    */
@@ -353,6 +364,7 @@ export class Cache {
       tags: checkTags(opts?.tags, key),
       size: estimateSize(value),
       used: now,
+      stored: now,
     };
   }
 

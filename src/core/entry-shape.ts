@@ -17,13 +17,15 @@ import type { Entry } from './store.js';
  */
 export function entryShapeProblem(record: unknown, key: unknown): string | undefined {
   if (typeof record !== 'object' || record === null) return `it is ${describe(record)}, not an object`;
-  const { key: storedKey, expires, tags, size, used } = record as Record<string, unknown>;
+  const { key: storedKey, expires, tags, size, used, stored } = record as Record<string, unknown>;
   if (typeof storedKey !== 'string' || storedKey !== key) return `its 'key' is ${shown(storedKey)}, not the string it is stored under`;
   if (!Object.hasOwn(record, 'value')) return "it has no 'value' property";
   if (typeof expires !== 'number' || Number.isNaN(expires)) return `its 'expires' is ${shown(expires)}, not a number of ms (or Infinity)`;
   if (!Array.isArray(tags) || !tags.every((tag) => typeof tag === 'string')) return `its 'tags' is ${shown(tags)}, not an array of strings`;
   if (typeof size !== 'number' || !Number.isFinite(size) || size < 0) return `its 'size' is ${shown(size)}, not a finite number >= 0`;
   if (typeof used !== 'number' || !Number.isFinite(used)) return `its 'used' is ${shown(used)}, not a finite number of ms`;
+  // Absent in entries written before it existed.
+  if (stored !== undefined && (typeof stored !== 'number' || !Number.isFinite(stored))) return `its 'stored' is ${describe(stored)}, not a finite number of ms`;
   return undefined;
 }
 

@@ -17,6 +17,14 @@ export interface Entry {
   size: number;
   /** Last use (ms since the epoch, strictly increasing within one context): the LRU order. */
   used: number;
+  /**
+   * When the value was written (ms since the epoch): the `Cache` sets it on every `set`, `add`
+   * and `setMany`; `touch`, `incr` and version moves keep it. The worker's `Age` header is
+   * computed from it. A backend stores it and gives it back as it does the other fields (the
+   * contract suite checks); it is optional only because entries written before it existed
+   * lack it, and readers treat its absence as "unknown".
+   */
+  stored?: number;
 }
 
 /** What listings show of an entry: every fact but the value. */

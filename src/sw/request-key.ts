@@ -51,10 +51,10 @@ export async function lookUp(cache: Cache, keyPrefix: string, request: Request):
     if (hash !== NO_VARY) return read(cache, pageKey(keyPrefix, url, hash), method);
   }
   const ownKey = pageKey(keyPrefix, url, NO_VARY);
-  const value = await cache.get(ownKey);
-  if (value === undefined) return undefined;
-  const list = asVaryList(value);
-  const restored = list ? undefined : fromStorable(value, method);
+  const entry = await cache.getEntry(ownKey);
+  if (entry?.value === undefined) return undefined;
+  const list = asVaryList(entry.value);
+  const restored = list ? undefined : fromStorable(entry, method);
   if (!list && !restored) return { key: ownKey, corrupt: true };
   const vary = list?.vary ?? varyHeaders((restored as RestoredResponse).response);
   remember(cache, keyPrefix, url, vary);
@@ -85,7 +85,7 @@ export async function keep(cache: Cache, keyPrefix: string, url: string, value: 
   remember(cache, keyPrefix, url, vary);
   if (hash === NO_VARY) return key;
   const ownKey = pageKey(keyPrefix, url, NO_VARY);
-  const own = await cache.get(ownKey);
+  const own = (await cache.getEntry(ownKey))?.value;
   const carried = own === undefined ? undefined : (asVaryList(own)?.vary ?? varyOfStored(own));
   if (carried?.join() !== vary.join()) {
     const list: VaryList = { vary: [...vary] };
@@ -130,9 +130,9 @@ export async function varyHash(
 }
 
 async function read(cache: Cache, key: string, method: string): Promise<Lookup> {
-  const value = await cache.get(key);
-  if (value === undefined) return undefined;
-  const restored = fromStorable(value, method);
+  const entry = await cache.getEntry(key);
+  if (entry?.value === undefined) return undefined;
+  const restored = fromStorable(entry, method);
   return restored ? { key, restored } : { key, corrupt: true };
 }
 
@@ -152,7 +152,7 @@ function asVaryList(value: unknown): VaryList | undefined {
 }
 
 function varyOfStored(value: unknown): string[] | undefined {
-  const restored = fromStorable(value, 'HEAD');
+  const restored = fromStorable({ value }, 'HEAD');
   return restored && varyHeaders(restored.response);
 }
 

@@ -161,7 +161,7 @@ async function fill(
   const tags = [...route.tags, ...responseTags(response), routeTag(route.id), urlTag(request.url)];
   if (vary.includes('cookie') || vary.includes('authorization')) tags.push(SESSION_TAG);
   writeLater(cache, route, request.url, event, generation, lead, async () => {
-    const value = await toStorable(await parts, now, cache.store.capabilities.nativeResponses === true);
+    const value = await toStorable(await parts, cache.store.capabilities.nativeResponses === true);
     if (invalidated(generation)) return undefined;
     return keep(cache, route.keyPrefix, request.url, value, { vary, hash, seconds: decision.seconds, tags });
   });

@@ -1,9 +1,11 @@
 /**
  * How the worker keeps a response in a cache: as the `Response` itself where the backend
  * stores responses natively (`cache-storage`), else as a plain record of status, headers
- * and bytes (structured-clonable, for `idb` and `memory`). Either way the time it was
- * stored travels with it, for the `Age` header of hits.
+ * and bytes (structured-clonable, for `idb` and `memory`). The time it was stored, for the
+ * `Age` header of hits, is the entry's own `stored`; entries written before entries carried
+ * it keep it inside the value, where it is still read.
  */
+import type { Entry } from '../core/store.js';
 
 /** The structured-clonable form of a response. */
 export interface ResponseRecord {
@@ -12,11 +14,12 @@ export interface ResponseRecord {
   headers: [string, string][];
   /** A Blob: IndexedDB keeps large ones as files and hands back a handle, no copy into the worker. */
   body: Blob | ArrayBuffer;
-  storedAt: number;
+  /** The store time, in records written before entries carried `stored`. */
+  storedAt?: number;
 }
 
-/** Carries the store time inside a natively stored `Response`; never shown to the page. */
-const STORED_AT = 'cachette-stored-at';
+/** The store time inside a `Response` stored before entries carried `stored`; never shown to the page. */
+const LEGACY_STORED_AT = 'cachette-stored-at';
 
 /** A response taken apart: what is stored, and what followers of a shared miss are served. */
 export interface ResponseParts {
@@ -28,18 +31,17 @@ export interface ResponseParts {
 
 /**
  * The value to hand to `cache.set` for a response (whose body this consumes) or its parts.
- * @example await pages.set(key, await toStorable(res.clone(), Date.now(), true), 600)
+ * @example await pages.set(key, await toStorable(res.clone(), true), 600)
  */
-export async function toStorable(response: Response | ResponseParts, storedAt: number, native: boolean): Promise<Response | ResponseRecord> {
+export async function toStorable(response: Response | ResponseParts, native: boolean): Promise<Response | ResponseRecord> {
   const parts = response instanceof Response ? await takeApart(response) : response;
   if (native) {
     const headers = new Headers(parts.headers);
-    headers.set(STORED_AT, String(storedAt));
     // The whole body is in hand: the stored copy then knows its size.
     headers.set('content-length', String(parts.body.size));
     return new Response(parts.body, { status: parts.status, statusText: parts.statusText, headers });
   }
-  return { status: parts.status, statusText: parts.statusText, headers: [...parts.headers], body: parts.body, storedAt };
+  return { status: parts.status, statusText: parts.statusText, headers: [...parts.headers], body: parts.body };
 }
 
 /**
@@ -57,23 +59,25 @@ export interface RestoredResponse {
 }
 
 /**
- * The response a cached value holds, or `undefined` when the value is not one (a corrupt
- * or foreign entry: the caller treats it as a miss).
- * @example const hit = fromStorable(await pages.get(key));
+ * The response a cached entry holds, and when it was stored; `undefined` when the value is
+ * not a response (a corrupt or foreign entry: the caller treats it as a miss). Without
+ * `stored` (an entry written before entries carried it), the time kept in the value is
+ * read, else the response counts as stored now.
+ * @example const hit = fromStorable(await pages.getEntry(key) ?? { value: undefined });
  */
-export function fromStorable(value: unknown, method = 'GET'): RestoredResponse | undefined {
+export function fromStorable({ value, stored }: Pick<Entry, 'value' | 'stored'>, method = 'GET'): RestoredResponse | undefined {
   const bodyless = method === 'HEAD';
   if (value instanceof Response && value.type === 'opaque') {
-    // Stored as it came (see storeOpaque): nothing to strip, no time to read.
-    return { response: value, storedAt: Number.NaN };
+    // Stored as it came (see fillOpaque): nothing to strip, and its headers cannot take an Age.
+    return { response: value, storedAt: stored ?? Number.NaN };
   }
   if (value instanceof Response) {
     // The backend hands out a fresh Response with mutable headers: edit it in place rather
     // than build another (a second copy pumps the whole body through one more stream).
-    const storedAt = Number(value.headers.get(STORED_AT));
-    value.headers.delete(STORED_AT);
+    const legacy = value.headers.get(LEGACY_STORED_AT);
+    if (legacy !== null) value.headers.delete(LEGACY_STORED_AT);
     const response = bodyless ? new Response(null, { status: value.status, statusText: value.statusText, headers: value.headers }) : value;
-    return { response, storedAt: Number.isFinite(storedAt) ? storedAt : Date.now() };
+    return { response, storedAt: stored ?? finiteOr(Number(legacy ?? Number.NaN), Date.now()) };
   }
   if (!isRecord(value)) return undefined;
   let response: Response;
@@ -88,7 +92,7 @@ export function fromStorable(value: unknown, method = 'GET'): RestoredResponse |
     // corrupt profile): not a response, so a miss like any other foreign value.
     return undefined;
   }
-  return { response, storedAt: value.storedAt };
+  return { response, storedAt: stored ?? value.storedAt ?? Date.now() };
 }
 
 function isRecord(value: unknown): value is ResponseRecord {
@@ -102,7 +106,10 @@ function isRecord(value: unknown): value is ResponseRecord {
     Array.isArray(v.headers) &&
     v.headers.every((h) => Array.isArray(h) && h.length === 2 && typeof h[0] === 'string' && typeof h[1] === 'string') &&
     (v.body instanceof ArrayBuffer || (typeof Blob !== 'undefined' && v.body instanceof Blob)) &&
-    typeof v.storedAt === 'number' &&
-    Number.isFinite(v.storedAt)
+    (v.storedAt === undefined || (typeof v.storedAt === 'number' && Number.isFinite(v.storedAt)))
   );
+}
+
+function finiteOr(n: number, fallback: number): number {
+  return Number.isFinite(n) ? n : fallback;
 }

@@ -174,6 +174,28 @@ describe('cache-storage store: values', () => {
     expect((await store.get('soon', NOW))?.expires).toBe(NOW + 1.5);
   });
 
+  it('keeps when the value was stored, through touch, update and move', async () => {
+    await store.set([entry('k', 1, { stored: NOW - 5 })], policy());
+    expect((await store.get('k', NOW))?.stored).toBe(NOW - 5);
+    expect(await store.touch('k', NOW + 2 * MINUTE, NOW)).toBe(true);
+    expect((await store.update('k', NOW, (e) => ({ ...e, value: 2 })))?.stored).toBe(NOW - 5);
+    expect(await store.move('k', 'k2', NOW)).toBe(true);
+    expect(await store.get('k2', NOW)).toMatchObject({ value: 2, stored: NOW - 5 });
+    expect((await store.list(NOW))[0]).toMatchObject({ key: 'k2', stored: NOW - 5 });
+  });
+
+  it('reads an entry written before entries carried their store time; a garbled one is a miss', async () => {
+    const cache = await caches.open(cacheStorageName(location));
+    // What the previous version wrote: every fact but `x-cachette-stored`.
+    const headers = { 'x-cachette-key': '"old"', 'x-cachette-expires': 'never', 'x-cachette-tags': '[]', 'x-cachette-size': '1', 'x-cachette-used': String(NOW), 'x-cachette-type': 'json' };
+    await cache.put('https://cachette.invalid/old', new Response('"v"', { headers }));
+    await cache.put('https://cachette.invalid/bad', new Response('"v"', { headers: { ...headers, 'x-cachette-key': '"bad"', 'x-cachette-stored': 'soon' } }));
+    const old = await store.get('old', NOW);
+    expect(old?.value).toBe('v');
+    expect(old?.stored).toBeUndefined();
+    expect(await store.get('bad', NOW)).toBeUndefined();
+  });
+
   it('keeps keys apart that a URL would merge or cannot express', async () => {
     const keys = ['', '.', '..', '/', 'a/../b', 'a b', '%2E', '%u002E', 'é', '🎉', '\uD800', '\uDC00x', ':1:k?x=1#frag'];
     await store.set(

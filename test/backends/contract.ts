@@ -603,6 +603,26 @@ export function runCacheContract(backend: Exclude<BackendName, 'dummy'> | Backen
       expect(entry?.expires).toBe(clock.now() + 60_000);
     });
 
+    it('keeps the time the value was stored with the entry: writes set it; touch, incr and version moves keep it', async () => {
+      const c = getCache();
+      const written = clock.now();
+      await c.set('s', 1, 60);
+      await c.add('a', 1, 60);
+      await c.setMany({ m: 1 }, 60);
+      clock.advance(5);
+      expect(await c.touch('s', 120)).toBe(true);
+      expect(await c.incr('s')).toBe(2);
+      expect(await c.incrVersion('a')).toBe(2);
+      expect((await c.getEntry('s'))?.stored).toBe(written);
+      expect((await c.getEntry('a', { version: 2 }))?.stored).toBe(written);
+      expect((await c.getEntry('m'))?.stored).toBe(written);
+      expect((await c.store.list(clock.now())).find((info) => info.key === c.makeKey('s'))?.stored).toBe(written);
+      await c.set('s', 3, 60);
+      expect(await c.getEntry('s')).toMatchObject({ value: 3, stored: clock.now() });
+      expect(await c.getEntry('missing')).toBeUndefined();
+      expect(c.stats()).toEqual({ hits: 4, misses: 1 }); // getEntry counts as get does
+    });
+
     it('close releases the store; the next call reopens it', async () => {
       const c = getCache();
       await c.set('persist', 'yes', null);

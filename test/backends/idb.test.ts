@@ -352,6 +352,7 @@ describe('idb store: records that are not entries', () => {
     'a NaN expiry': { value: 'v', expires: NaN, tags: [], size: 1, used: T0 },
     'garbage fields': { value: 'v', expires: 'soon', tags: 'a', size: -1, used: 'yesterday' },
     'tags that are not strings': { value: 'v', expires: Infinity, tags: [1], size: 1, used: T0 },
+    'a store time that is not a number': { value: 'v', expires: Infinity, tags: [], size: 1, used: T0, stored: 'yesterday' },
   };
 
   it.each(Object.entries(MALFORMED))('get of a record with %s: the fallback, reported once, then removed', async (_, fields) => {
@@ -477,6 +478,16 @@ describe('idb store: records that are not entries', () => {
     // Full again with entries only: Django's order is back (least recently used 'a').
     await store.set([entry('e', 5)], policy(4, 4, T0 + 2));
     expect(await keys(store)).toEqual(['b', 'c', 'd', 'e']);
+  });
+
+  it('reads a record written before entries carried their store time: an entry without `stored`', async () => {
+    const store = freshStore();
+    listen();
+    await writeRaw(store, [{ key: 'old', value: 'v', expires: Infinity, tags: [], size: 1, used: T0 }]);
+    const hit = await store.get('old', T0);
+    expect(hit?.value).toBe('v');
+    expect(hit?.stored).toBeUndefined();
+    expect(reports).toEqual([]);
   });
 
   it('keeps a stored undefined as a value: only a missing value property is malformed', async () => {

@@ -27,7 +27,7 @@ describe('request keys (Django’s learn_cache_key / get_cache_key)', () => {
     const cache = getCache();
     const url = 'https://a.test/articles';
     const fr = new Request(url, { headers: { 'accept-language': 'fr' } });
-    const stored = await toStorable(new Response('fr', { headers: { vary: 'Accept-Language' } }), 1, false);
+    const stored = await toStorable(new Response('fr', { headers: { vary: 'Accept-Language' } }), false);
     const hash = (await varyHash(fr, ['accept-language'])) as string;
     expect(await keep(cache, '', url, stored, { vary: ['accept-language'], hash, seconds: 60, tags: [] })).toBe(pageKey('', url, hash));
     // No response for a request without Accept-Language yet: the URL's own key holds the list.

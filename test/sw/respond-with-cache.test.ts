@@ -24,7 +24,7 @@ async function get(url: string, headers: Record<string, string> = {}): Promise<s
 /** The storage reads one GET costs, in a worker that has just started. */
 async function readsOfFreshHit(url: string, headers: Record<string, string> = {}): Promise<{ body: string; reads: number }> {
   forgetVaryLists();
-  const reads = vi.spyOn(getCache(), 'get');
+  const reads = vi.spyOn(getCache(), 'getEntry');
   const body = await get(url, headers);
   const count = reads.mock.calls.length;
   reads.mockRestore();
@@ -55,7 +55,7 @@ describe('a hit costs one storage read', () => {
     expect(await get('https://app.test/vary', { 'x-lang': 'fr' })).toBe('2:fr');
     expect(await readsOfFreshHit('https://app.test/vary')).toEqual({ body: '1:none', reads: 1 });
     // That read taught the worker the URL's Vary list: the varied entry is read directly.
-    const reads = vi.spyOn(getCache(), 'get');
+    const reads = vi.spyOn(getCache(), 'getEntry');
     expect(await get('https://app.test/vary', { 'x-lang': 'fr' })).toBe('2:fr');
     expect(reads).toHaveBeenCalledTimes(1);
   });
