@@ -2,7 +2,9 @@
  * The `cache-storage` backend: each entry is one `Response` in the Cache Storage API
  * (`caches`), in the cache named `cachette` or `cachette:<location>`, shared by every tab
  * and the worker of the origin. The entry's facts ride in `x-cachette-*` headers (see
- * `cache-storage-codec.ts`), so a read judges expiry before touching the body.
+ * `stored-meta.ts`), so a read judges expiry before touching the body; the value is checked
+ * and written by `encode-value.ts`, read back by `decode-value.ts`, under the URL
+ * `entry-url.ts` names, as the response `stored-entry.ts` builds.
  *
  * Three things the platform imposes:
  * - No transactions. Every write (including `set` and `delete`, which would otherwise slip
@@ -22,18 +24,12 @@
  */
 import { openStore, type Backend, type BackendStore } from '../core/backend.js';
 import { isExpired, type Entry, type EntryInfo, type Store, type WritePolicy } from '../core/store.js';
-import {
-  decodeValue,
-  encodeValue,
-  entryUrl,
-  readMeta,
-  readMetaHeaders,
-  restampEntry,
-  storedEntry,
-  type EncodedValue,
-  type StoredMeta,
-} from './cache-storage-codec.js';
+import { decodeValue } from './decode-value.js';
+import { encodeValue, type EncodedValue } from './encode-value.js';
+import { entryUrl } from './entry-url.js';
 import { PendingUses } from './pending-uses.js';
+import { restampEntry, storedEntry } from './stored-entry.js';
+import { readMeta, readMetaHeaders, type StoredMeta } from './stored-meta.js';
 
 /** A stored URL and the facts its headers carry (`undefined` when they are not ours or corrupt). */
 interface Listed {
