@@ -1,8 +1,7 @@
 /**
  * The `dummy` backend, as Django's DummyCache: implements the interface and caches nothing.
  */
-import { openStore, type Backend, type BackendStore } from '../core/backend.js';
-import type { Store } from '../core/store.js';
+import type { Backend, BackendStore } from '../core/backend.js';
 
 /**
  * The `dummy` backend: keeps nothing; every read misses, `add` reports success.
@@ -28,8 +27,3 @@ export const dummyBackend: Backend = {
     return store;
   },
 };
-
-/** The `dummy` store for a location, as the core uses it. */
-export function createDummyStore(location: string): Store {
-  return openStore(dummyBackend, location);
-}

@@ -6,8 +6,8 @@
  */
 import { UseStamps } from '../core/clock.js';
 import { UnstorableValueError } from '../core/errors.js';
-import { openStore, type Backend, type BackendStore } from '../core/backend.js';
-import { isExpired, type Entry, type EntryInfo, type Store, type WritePolicy } from '../core/store.js';
+import type { Backend, BackendStore } from '../core/backend.js';
+import { isExpired, type Entry, type EntryInfo, type WritePolicy } from '../core/store.js';
 
 /**
  * The `memory` backend: entries in this realm's memory (a tab's, or the worker's).
@@ -18,11 +18,6 @@ export const memoryBackend: Backend = {
   capabilities: { sharing: 'realm' },
   open: (location) => new MemoryStore(location),
 };
-
-/** The `memory` store for a location, as the core uses it. */
-export function createMemoryStore(location: string): Store {
-  return openStore(memoryBackend, location);
-}
 
 class MemoryStore implements BackendStore {
   readonly location: string;
