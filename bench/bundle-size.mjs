@@ -133,7 +133,7 @@ function topInputs(metafile, paid) {
     .map(([path, { bytesInOutput }]) => ({ path: path.replace(/^.*node_modules\//, '').replace(root, ''), bytes: bytesInOutput }))
     .filter((i) => i.bytes > 0)
     .sort((a, b) => b.bytes - a.bytes)
-    .slice(0, 12);
+    .slice(0, process.argv.includes("--all") ? 200 : 12);
 }
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
