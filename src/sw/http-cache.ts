@@ -1,0 +1,380 @@
+/**
+ * `httpCache()`: the per-site cache with HTTP's rules instead of Django's, the semantics of
+ * an RFC 9111 **private** cache (a browser's), for users who want their origin's
+ * `Cache-Control` to decide. Freshness comes from `max-age`, `Expires` and `Date`, `Age`,
+ * or `Last-Modified` heuristics (see http-freshness.ts); every storable status is stored;
+ * `no-cache` responses are stored and revalidated; an expired entry with a validator is
+ * refreshed with a conditional request and a 304 renews it without a body; unsafe methods
+ * (any method but GET, HEAD, OPTIONS and TRACE, unknown ones included) invalidate the URL
+ * and their same-origin `Location` and `Content-Location`; `Vary` selects the stored
+ * response; a `Range` request is answered from a stored whole response; served responses
+ * carry their current `Age`. When the origin cannot be reached, a stale entry is served
+ * unless it says `must-revalidate` or `no-cache` (§4.2.4): the app keeps working offline.
+ *
+ * Its network requests bypass the browser's HTTP cache (`cache: 'no-store'`): this is the
+ * HTTP cache of the requests it handles, and a second one beneath it could hand back what
+ * this one dropped. It installs itself as `cacheSite` does (workbox-routing's default
+ * handler for GET, a catch-all route for HEAD and the usual unsafe methods, registered
+ * after the script's own routes) and handles other unsafe methods in a fetch listener of
+ * its own. Use it instead of `cacheSite`, not with it.
+ */
+import { Route, registerRoute, setDefaultHandler } from 'workbox-routing';
+import type { RouteHandlerCallbackOptions, RouteHandlerObject } from 'workbox-core/types.js';
+import { getCache } from '../caches.js';
+import { invalidationBus } from '../invalidations.js';
+import type { Cache } from '../core/cache.js';
+import { storeId } from '../core/apply-invalidation.js';
+import { reportError } from '../core/report.js';
+import { routeTag, urlTag } from '../core/entry-vocabulary.js';
+import { parseCacheControl, type CacheControlDirectives } from './cache-control.js';
+import { varyHeaders } from './cacheability.js';
+import { freshnessLifetime, initialAge, staleOnError, storedHeaders, unstorableReason, usability, type StoredFacts } from './http-freshness.js';
+import { answerRange } from './http-range.js';
+import { setUpWorker } from './lifecycle.js';
+import { aliasOption, knownOptions, optionsObject, prefixOption } from './options.js';
+import { catchUpOnce } from './push-catch-up.js';
+import { keep, lookUp, varyHash } from './request-key.js';
+import { conditionalRequest, renewHeaders } from './revalidation.js';
+import { declareRoute, forgetRoute } from './route-table.js';
+import { joinMiss, leadMiss, sharedToResponse, type LeadMiss } from './shared-miss.js';
+import { count } from './stats.js';
+import { takeApart, toStorable, type ResponseParts } from './stored-response.js';
+import { trackWrite } from './worker-writes.js';
+
+declare const self: ServiceWorkerGlobalScope;
+
+/** `httpCache`'s options. */
+export interface HttpCacheOptions {
+  /** The cache alias. Default `'default'`. */
+  cache?: string;
+  /** Default `''`. */
+  keyPrefix?: string;
+}
+
+/** The route id of `httpCache` in the route table and the stats. */
+const ROUTE_ID = 'http';
+/** Methods that neither change the origin's state nor are cached: passed through untouched. */
+const SAFE_UNCACHED = new Set(['OPTIONS', 'TRACE', 'CONNECT']);
+/** Unsafe methods workbox-routing gets catch-all routes for; any other method gets the fetch listener. */
+const ROUTED_UNSAFE = ['POST', 'PUT', 'PATCH', 'DELETE'] as const;
+/** Conditional request headers: a request that carries its own asks the origin its own question. */
+const CONDITIONALS = ['if-none-match', 'if-modified-since', 'if-match', 'if-unmodified-since', 'if-range'];
+
+interface HttpRoute {
+  cache: string;
+  keyPrefix: string;
+}
+
+/**
+ * Caches every same-origin request by RFC 9111's rules for a private cache; returns a
+ * function that stops it (those requests then go to the network).
+ * @example
+ * // sw.ts
+ * import { httpCache } from 'cachette/sw';
+ * httpCache();
+ */
+export function httpCache(options?: HttpCacheOptions): () => void {
+  const where = 'httpCache';
+  const values = optionsObject(options, where);
+  knownOptions(values, ['cache', 'keyPrefix'], where);
+  const route: HttpRoute = { cache: aliasOption(values.cache, where), keyPrefix: prefixOption(values.keyPrefix, where) };
+  setUpWorker();
+  let active = true;
+  declareRoute({ id: ROUTE_ID, kind: 'site', match: '(same origin, HTTP rules)', ttl: null, cache: route.cache, keyPrefix: route.keyPrefix, tags: [], invalidatedBy: [] });
+  const ours = (request: Request) => active && new URL(request.url).origin === self.location.origin;
+  const handler: RouteHandlerObject = {
+    handle: ({ request, event }: RouteHandlerCallbackOptions) => (ours(request) ? respondHttp(request, event as FetchEvent, route) : fetch(request)),
+  };
+  setDefaultHandler(handler);
+  // After every route the script registers, as a default handler would be.
+  queueMicrotask(() => {
+    for (const method of ['HEAD', ...ROUTED_UNSAFE] as const) registerRoute(new Route(({ request }) => ours(request), handler, method));
+  });
+  self.addEventListener('fetch', (event) => {
+    const { request } = event;
+    const method = request.method.toUpperCase();
+    if (method === 'GET' || method === 'HEAD' || SAFE_UNCACHED.has(method) || (ROUTED_UNSAFE as readonly string[]).includes(method)) return;
+    if (ours(request)) event.respondWith(forwardUnsafe(request, route));
+  });
+  return () => {
+    if (!active) return;
+    active = false;
+    forgetRoute(ROUTE_ID);
+  };
+}
+
+/** The response to a same-origin request under HTTP's rules. */
+async function respondHttp(request: Request, event: FetchEvent | undefined, route: HttpRoute): Promise<Response> {
+  const method = request.method.toUpperCase();
+  if (method !== 'GET' && method !== 'HEAD') return SAFE_UNCACHED.has(method) ? fetch(request) : forwardUnsafe(request, route);
+  const directives = parseCacheControl(request.headers.get('cache-control'));
+  // The page asked for no cache at all, or asks its own conditional question: the origin answers.
+  if (request.cache === 'no-store' || directives.has('no-store') || CONDITIONALS.some((h) => request.headers.has(h))) return fetch(bypass(request));
+  let cache: Cache;
+  try {
+    cache = getCache(route.cache);
+  } catch (error) {
+    return failOver(error, `httpCache`, route, request);
+  }
+  const catchingUp = catchUpOnce();
+  if (catchingUp) await catchingUp;
+  const onlyIfCached = request.cache === 'only-if-cached' || directives.has('only-if-cached');
+  let found: Awaited<ReturnType<typeof findStored>>;
+  try {
+    found = request.cache === 'reload' ? undefined : await findStored(cache, route, request);
+  } catch (error) {
+    return failOver(error, `reading ${request.url} from cache '${route.cache}'`, route, request);
+  }
+  const range = request.headers.get('range');
+  if (found) {
+    const verdict = usability(found.facts, directives, request.cache);
+    if (verdict === 'fresh' || onlyIfCached) {
+      count(ROUTE_ID, route.cache, 'hits');
+      return served(found, range);
+    }
+    if (verdict === 'stale-while-revalidate') {
+      count(ROUTE_ID, route.cache, 'hits');
+      refreshInBackground(cache, route, request, found, event);
+      return served(found, range);
+    }
+    return revalidate(cache, route, request, found, directives, event);
+  }
+  if (onlyIfCached) return new Response(null, { status: 504, statusText: 'Gateway Timeout' });
+  // A range of something not stored: the origin answers it; only whole responses are stored.
+  if (range !== null || method === 'HEAD') {
+    count(ROUTE_ID, route.cache, 'misses');
+    return fetch(bypass(request));
+  }
+  const missKey = `http\u0000${cache.alias}\u0000${route.keyPrefix}\u0000${request.url}`;
+  const generation = invalidationBus().generation;
+  const pending = joinMiss(missKey, generation);
+  if (pending) {
+    const shared = await pending;
+    if (shared && (await varyHash(request, shared.vary)) === shared.varyHash) {
+      count(ROUTE_ID, route.cache, 'hits');
+      return sharedToResponse(shared, method);
+    }
+  }
+  count(ROUTE_ID, route.cache, 'misses');
+  const lead = leadMiss(missKey, generation);
+  const requestTime = Date.now();
+  let response: Response;
+  try {
+    response = await fetch(bypass(request));
+  } catch (error) {
+    lead.finish();
+    throw error;
+  }
+  return fill(cache, route, request, response, requestTime, event, lead, generation);
+}
+
+/** A stored response for a request, with what RFC 9111 computes of it. */
+interface Found {
+  key: string;
+  response: Response;
+  /** When it was written (ms since the epoch). */
+  storedAt: number;
+  facts: StoredFacts;
+}
+
+async function findStored(cache: Cache, route: HttpRoute, request: Request): Promise<Found | undefined> {
+  const found = await lookUp(cache, route.keyPrefix, request);
+  if (!found) return undefined;
+  if ('corrupt' in found) {
+    void cache.delete(found.key).catch((error: unknown) => reportError(error, `removing the corrupt entry for ${request.url}`));
+    return undefined;
+  }
+  const { response, storedAt } = found.restored;
+  if (response.type === 'opaque') return undefined;
+  const directives = parseCacheControl(response.headers.get('cache-control'));
+  // The stored `Age` is the response's age when it was written (see `fill`).
+  const age = Number(response.headers.get('age') ?? 0) + Math.max(0, (Date.now() - storedAt) / 1000);
+  const lifetime = freshnessLifetime(response.status, response.headers, storedAt, directives);
+  return { key: found.key, response, storedAt, facts: { age, lifetime, directives } };
+}
+
+/** A stored response as served: its current `Age`, and the requested range of it. */
+async function served(found: Found, range: string | null): Promise<Response> {
+  found.response.headers.set('Age', String(Math.floor(found.facts.age)));
+  return range === null ? found.response : answerRange(found.response, range);
+}
+
+/**
+ * Asks the origin about a stored response that may not be served as is: conditionally when
+ * it has a validator (a 304 renews it), else plainly; when the origin cannot be reached or
+ * fails, a stale response is served where §4.2.4 and `stale-if-error` allow.
+ */
+async function revalidate(cache: Cache, route: HttpRoute, request: Request, found: Found, directives: CacheControlDirectives, event: FetchEvent | undefined): Promise<Response> {
+  const generation = invalidationBus().generation;
+  const requestTime = Date.now();
+  const conditional = conditionalRequest(request, found.response.headers);
+  let response: Response;
+  try {
+    response = await fetch(conditional ?? bypass(request));
+  } catch (error) {
+    if (staleOnError(found.facts, directives, 'network')) {
+      count(ROUTE_ID, route.cache, 'hits');
+      return served(found, request.headers.get('range'));
+    }
+    throw error;
+  }
+  if (response.status === 304 && conditional) return renew(cache, route, request, found, response, requestTime, event, generation);
+  if (response.status >= 500 && staleOnError(found.facts, directives, 'status')) {
+    count(ROUTE_ID, route.cache, 'hits');
+    return served(found, request.headers.get('range'));
+  }
+  count(ROUTE_ID, route.cache, 'misses');
+  if (request.method === 'HEAD' || request.headers.has('range')) return response;
+  return fill(cache, route, request, response, requestTime, event, undefined, generation);
+}
+
+/** One background refresh per stored key at a time. */
+const refreshing = new Set<string>();
+
+function refreshInBackground(cache: Cache, route: HttpRoute, request: Request, found: Found, event: FetchEvent | undefined): void {
+  if (refreshing.has(found.key)) return;
+  refreshing.add(found.key);
+  // The page already has the stale copy; a GET without range refreshes the whole entry.
+  const headers = new Headers(request.headers);
+  headers.delete('range');
+  const refresh = new Request(request.url, { headers, method: 'GET', credentials: request.credentials });
+  const stale = { ...found, response: found.response.clone() };
+  const work = revalidate(cache, route, refresh, stale, new Map(), undefined)
+    .then((response) => response.body?.cancel())
+    .catch((error: unknown) => reportError(error, `refreshing ${request.url} in the background`))
+    .finally(() => refreshing.delete(found.key));
+  event?.waitUntil(work);
+}
+
+/** A 304 for a stored response: its headers renewed (§4.3.4) and stored again; the page gets the whole response. */
+async function renew(
+  cache: Cache,
+  route: HttpRoute,
+  request: Request,
+  found: Found,
+  notModified: Response,
+  requestTime: number,
+  event: FetchEvent | undefined,
+  generation: number,
+): Promise<Response> {
+  count(ROUTE_ID, route.cache, 'hits');
+  const headers = renewHeaders(found.response.headers, storedHeaders(notModified.headers));
+  const age = initialAge(notModified.headers, requestTime, Date.now());
+  headers.set('Age', String(Math.floor(age)));
+  const body = request.method === 'HEAD' ? new Blob() : await found.response.blob();
+  const parts: ResponseParts = { status: found.response.status, statusText: found.response.statusText, headers, body };
+  if (request.method === 'GET') {
+    const vary = varyHeaders(new Response(null, { headers }));
+    const hash = await varyHash(request, vary);
+    if (hash !== undefined) write(cache, route, request.url, event, generation, undefined, parts, vary, hash);
+  }
+  const range = request.headers.get('range');
+  const response = new Response(request.method === 'HEAD' ? null : body, { status: parts.status, statusText: parts.statusText, headers: new Headers(headers) });
+  return range === null ? response : answerRange(response, range);
+}
+
+/** A response from the origin: stored when RFC 9111 allows, without delaying the page. */
+async function fill(
+  cache: Cache,
+  route: HttpRoute,
+  request: Request,
+  response: Response,
+  requestTime: number,
+  event: FetchEvent | undefined,
+  lead: LeadMiss | undefined,
+  generation: number,
+): Promise<Response> {
+  try {
+    const reason = unstorableReason(request, response);
+    const vary = reason ? [] : varyHeaders(response);
+    const hash = reason ? undefined : await varyHash(request, vary);
+    if (reason || hash === undefined) {
+      lead?.finish();
+      count(ROUTE_ID, route.cache, 'notStored');
+      return response;
+    }
+    const now = Date.now();
+    const age = initialAge(response.headers, requestTime, now);
+    const headers = storedHeaders(response.headers);
+    headers.set('Age', String(Math.floor(age)));
+    const parts = takeApart(response.clone()).then((p) => ({ ...p, headers }));
+    const directives = parseCacheControl(headers.get('cache-control'));
+    // Followers of this miss share it only when it may be served without asking the origin again.
+    const shareable = !directives.has('no-cache') && age < freshnessLifetime(response.status, headers, now, directives);
+    lead?.settle(shareable ? parts.then((p) => ({ ...p, storedAt: now - age * 1000, vary, varyHash: hash }), () => undefined) : undefined);
+    write(cache, route, request.url, event, generation, lead, parts, vary, hash);
+    return response;
+  } catch (error) {
+    lead?.finish();
+    reportError(error, `storing ${request.url} in cache '${route.cache}'`);
+    count(ROUTE_ID, route.cache, 'errors');
+    return response.bodyUsed ? fetch(bypass(request)) : response;
+  }
+}
+
+/** Writes a response after the page has it, unless an invalidation began meanwhile. */
+function write(
+  cache: Cache,
+  route: HttpRoute,
+  url: string,
+  event: FetchEvent | undefined,
+  generation: number,
+  lead: LeadMiss | undefined,
+  parts: ResponseParts | Promise<ResponseParts>,
+  vary: readonly string[],
+  hash: string,
+): void {
+  const invalidated = () => invalidationBus().generation !== generation;
+  const work = (async () => {
+    const value = await toStorable(await parts, cache.store.capabilities.nativeResponses === true);
+    if (invalidated()) return;
+    // Kept until culled (LRU, `maxEntries`): a stale entry is still revalidated, or served offline.
+    const key = await keep(cache, route.keyPrefix, url, value, { vary, hash, seconds: null, tags: [routeTag(ROUTE_ID), urlTag(url)] });
+    if (invalidated()) await cache.delete(key);
+    else count(ROUTE_ID, route.cache, 'stored');
+  })()
+    .catch((error: unknown) => {
+      reportError(error, `storing ${url} in cache '${route.cache}'`);
+      count(ROUTE_ID, route.cache, 'errors');
+    })
+    .finally(() => lead?.finish());
+  trackWrite(storeId(cache.store), work);
+  event?.waitUntil(work);
+}
+
+/**
+ * An unsafe request, sent on; a non-error answer (§4.4: 2xx or 3xx) invalidates the stored
+ * responses for its URL and its same-origin `Location` and `Content-Location`, before the
+ * page has the response.
+ */
+async function forwardUnsafe(request: Request, route: HttpRoute): Promise<Response> {
+  const response = await fetch(request);
+  if (response.status >= 200 && response.status < 400) {
+    const urls = [request.url];
+    for (const name of ['location', 'content-location']) {
+      const value = response.headers.get(name);
+      if (value === null) continue;
+      const url = new URL(value, request.url);
+      if (url.origin === self.location.origin) urls.push(url.href);
+    }
+    try {
+      const cache = getCache(route.cache);
+      await cache.store.deleteTagged(urls.map(urlTag), Date.now());
+    } catch (error) {
+      reportError(error, `invalidating ${urls.join(', ')} after ${request.method} ${request.url}`);
+      count(ROUTE_ID, route.cache, 'errors');
+    }
+  }
+  return response;
+}
+
+/** The request as sent to the origin, past the browser's HTTP cache (see the header comment). */
+function bypass(request: Request): Request {
+  return request.cache === 'no-store' ? request : new Request(request, { cache: 'no-store' });
+}
+
+function failOver(error: unknown, context: string, route: HttpRoute, request: Request): Promise<Response> {
+  reportError(error, context);
+  count(ROUTE_ID, route.cache, 'errors');
+  return fetch(bypass(request));
+}
