@@ -67,6 +67,13 @@ export interface Counters {
   notStored: number;
   /** Storage failures survived by falling back to the network. */
   errors: number;
+  /**
+   * Expired entries the network confirmed with a 304: renewed without their body. Optional:
+   * a worker from before it was counted sends none (the worker of this version always does).
+   */
+  revalidations?: number;
+  /** Stale entries served: during a background refresh (`staleWhileRevalidate`) or for a failed network (`staleIfError`). Optional as `revalidations`. */
+  stale?: number;
 }
 
 /** An error a context recovered from, as text. */

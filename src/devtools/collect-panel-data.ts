@@ -60,8 +60,8 @@ async function workerPart(timeout: number): Promise<{ worker: PanelWorker; cache
   }
   const { stats } = snap;
   const routes = snap.routes.map((r): PanelRoute => {
-    const { hits = 0, misses = 0, stored = 0 } = stats.routes[r.id] ?? {};
-    return { ...r, hits, misses, stored };
+    const { hits = 0, misses = 0, stored = 0, revalidations = 0, stale = 0 } = stats.routes[r.id] ?? {};
+    return { ...r, hits, misses, stored, revalidations, stale };
   });
   // How an entry names the route that stored it.
   const byId = new Map(routes.map((r) => [r.id, r.kind === 'site' ? 'cacheSite' : r.kind === 'page' ? 'cachePage' : r.match]));

@@ -63,7 +63,7 @@ export interface PanelWorker {
 }
 
 /** One row of the worker's route table, with its counters. */
-export interface PanelRoute extends RouteSnapshot, Pick<Counters, 'hits' | 'misses' | 'stored'> {}
+export interface PanelRoute extends RouteSnapshot, Pick<Counters, 'hits' | 'misses' | 'stored' | 'revalidations' | 'stale'> {}
 
 /** `navigator.storage` as far as the browser tells. */
 export interface PanelStorage {

@@ -1,6 +1,6 @@
 /**
  * The panel's worker section: the worker's state (controlling, silent, none) and its route
- * TTL table with hits, misses and stores per route.
+ * TTL table with hits, misses, stores, revalidations (304s) and stale answers per route.
  */
 import { h, type Child } from './dom.js';
 import { formatTtl, originOf, relativeUrl } from './format.js';
@@ -17,6 +17,8 @@ export function workerSection(doc: Document, w: PanelWorker): Child[] {
   if (w.state === 'silent') {
     return [h(doc, 'div', { class: 'state' }, h(doc, 'span', { class: 'dot none' }), `A worker controls this page${w.scriptURL ? ` (${w.scriptURL})` : ''} but did not answer: does it run cachette/sw?`)];
   }
+  // Panel data from before revalidations and stale answers were counted has neither: no columns for them.
+  const counted = w.routes.some((r) => r.revalidations !== undefined || r.stale !== undefined);
   return [
     h(doc, 'div', { class: 'state' }, h(doc, 'span', { class: 'dot ok' }), 'Controls this page · ', h(doc, 'span', { class: 'key', title: w.scriptURL ?? '' }, relativeUrl(w.scriptURL ?? '', origin)), ` · scope ${relativeUrl(w.scope ?? '', origin)}`),
     w.routes.length === 0
@@ -29,8 +31,8 @@ export function workerSection(doc: Document, w: PanelWorker): Child[] {
             doc,
             'table',
             { 'aria-label': 'Worker routes' },
-            h(doc, 'colgroup', null, h(doc, 'col', null), h(doc, 'col', { style: 'width:54px' }), h(doc, 'col', { style: 'width:96px' }), h(doc, 'col', { style: 'width:22%' }), h(doc, 'col', { style: 'width:48px' }), h(doc, 'col', { style: 'width:52px' }), h(doc, 'col', { style: 'width:52px' })),
-            h(doc, 'thead', null, h(doc, 'tr', null, ['Pattern', 'Kind', 'TTL', 'Cache', 'Hits', 'Misses', 'Stored'].map((t, i) => h(doc, 'th', { class: i === 2 || i > 3 ? 'num' : null }, t)))),
+            h(doc, 'colgroup', null, h(doc, 'col', null), h(doc, 'col', { style: 'width:54px' }), h(doc, 'col', { style: 'width:96px' }), h(doc, 'col', { style: 'width:22%' }), h(doc, 'col', { style: 'width:48px' }), h(doc, 'col', { style: 'width:52px' }), h(doc, 'col', { style: 'width:52px' }), counted && [h(doc, 'col', { style: 'width:60px' }), h(doc, 'col', { style: 'width:44px' })]),
+            h(doc, 'thead', null, h(doc, 'tr', null, ['Pattern', 'Kind', 'TTL', 'Cache', 'Hits', 'Misses', 'Stored', ...(counted ? ['Revalidated', 'Stale'] : [])].map((t, i) => h(doc, 'th', { class: i === 2 || i > 3 ? 'num' : null }, t)))),
             h(
               doc,
               'tbody',
@@ -47,6 +49,10 @@ export function workerSection(doc: Document, w: PanelWorker): Child[] {
                   h(doc, 'td', { class: 'num' }, r.hits),
                   h(doc, 'td', { class: 'num' }, r.misses),
                   h(doc, 'td', { class: 'num' }, r.stored),
+                  counted && [
+                    h(doc, 'td', { class: 'num', title: 'Expired entries the server confirmed with a 304' }, r.revalidations ?? 0),
+                    h(doc, 'td', { class: 'num', title: 'Stale entries served (stale-while-revalidate, stale-if-error)' }, r.stale ?? 0),
+                  ],
                 ),
               ),
             ),

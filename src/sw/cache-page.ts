@@ -10,6 +10,12 @@ import { buildRoutes } from './route-builder.js';
 export interface CachePageOptions {
   cache?: string;
   keyPrefix?: string;
+  /** Seconds after expiry during which the stale entry is served at once while the worker refreshes it. Default 0. */
+  staleWhileRevalidate?: number;
+  /** Seconds after expiry during which the stale entry answers when the network fails or answers 5xx. Default 0. */
+  staleIfError?: number;
+  /** Query parameters left out of the key: names, matched exactly, or RegExps (`[/^utm_/]`). */
+  ignoreParams?: (string | RegExp)[];
 }
 
 let pages = 0;
@@ -23,7 +29,7 @@ let pages = 0;
 export function cachePage(timeout: number | null, options?: CachePageOptions): RouteHandlerObject {
   const where = 'cachePage';
   const values = optionsObject(options, where);
-  knownOptions(values, ['cache', 'keyPrefix'], where);
+  knownOptions(values, ['cache', 'keyPrefix', 'staleWhileRevalidate', 'staleIfError', 'ignoreParams'], where);
   const [handler] = buildRoutes([{ kind: 'page', id: `page:${pages + 1}`, where, ttl: { value: timeout, name: 'timeout' }, values }]).handlers;
   pages += 1;
   return handler as RouteHandlerObject;

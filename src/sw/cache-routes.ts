@@ -22,9 +22,15 @@ export interface RouteRule {
   invalidatedBy?: RoutePattern[];
   /** Whether opaque (no-cors cross-origin) responses may be stored; they need a `cache-storage` cache. */
   opaque?: boolean;
+  /** Seconds after the TTL during which the stale entry is served at once while the worker refreshes it. Default 0. */
+  staleWhileRevalidate?: number;
+  /** Seconds after the TTL during which the stale entry answers when the network fails or answers 5xx. Default 0. */
+  staleIfError?: number;
+  /** Query parameters left out of the key: names, matched exactly, or RegExps (`[/^utm_/]`). */
+  ignoreParams?: (string | RegExp)[];
 }
 
-const ROW_OPTIONS = ['match', 'ttl', 'cache', 'keyPrefix', 'tags', 'invalidatedBy', 'opaque'];
+const ROW_OPTIONS = ['match', 'ttl', 'cache', 'keyPrefix', 'tags', 'invalidatedBy', 'opaque', 'staleWhileRevalidate', 'staleIfError', 'ignoreParams'];
 let tables = 0;
 
 /**

@@ -15,6 +15,19 @@ export interface CacheSiteOptions {
   keyPrefix?: string;
   /** TTL for responses without `max-age` (which overrides it). Default 600. */
   seconds?: number;
+  /**
+   * Seconds after expiry during which the stale entry is served at once while the worker
+   * refreshes it (one refresh per key). A response's `stale-while-revalidate=N` overrides it.
+   * Default 0.
+   */
+  staleWhileRevalidate?: number;
+  /**
+   * Seconds after expiry during which the stale entry answers when the network fails or
+   * answers 5xx. A response's `stale-if-error=N` overrides it. Default 0.
+   */
+  staleIfError?: number;
+  /** Query parameters left out of the key: names, matched exactly, or RegExps (`[/^utm_/]`). */
+  ignoreParams?: (string | RegExp)[];
 }
 
 /**
@@ -28,7 +41,7 @@ export interface CacheSiteOptions {
 export function cacheSite(options?: CacheSiteOptions): () => void {
   const where = 'cacheSite';
   const values = optionsObject(options, where);
-  knownOptions(values, ['cache', 'keyPrefix', 'seconds'], where);
+  knownOptions(values, ['cache', 'keyPrefix', 'seconds', 'staleWhileRevalidate', 'staleIfError', 'ignoreParams'], where);
   const ttl = { value: values.seconds === undefined ? 600 : values.seconds, name: 'seconds' };
   return buildRoutes([{ kind: 'site', id: 'site', where, ttl, values }]).cleanup;
 }

@@ -24,6 +24,22 @@ export function ttlOption(value: unknown, where: string, allowNull = true): numb
   throw new TypeError(`cachette: ${where} must be a finite number of seconds${allowNull ? ' or null (never expires)' : ''}, got ${describe(value)}`);
 }
 
+/** A stale window in seconds (`staleWhileRevalidate`, `staleIfError`): a finite number ≥ 0, default 0. */
+export function windowOption(value: unknown, where: string, name: string): number {
+  if (value === undefined) return 0;
+  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
+  throw new TypeError(`cachette: ${where}: ${name} must be a finite number of seconds ≥ 0, got ${describe(value)}`);
+}
+
+/** `ignoreParams`: an array of query-parameter names (matched exactly) or RegExps. */
+export function ignoreParamsOption(value: unknown, where: string): (string | RegExp)[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || !value.every((p) => (typeof p === 'string' && p !== '') || p instanceof RegExp)) {
+    throw new TypeError(`cachette: ${where}: ignoreParams must be an array of query parameter names or RegExps (e.g. ['fbclid', /^utm_/]), got ${describe(value)}`);
+  }
+  return [...value];
+}
+
 /** Tags: an array of strings. */
 export function tagsOption(value: unknown, where: string): string[] {
   if (value === undefined) return [];

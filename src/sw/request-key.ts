@@ -17,6 +17,7 @@ import type { Cache } from '../core/cache.js';
 import { pageKey, VARY_LIST_TAG } from '../core/entry-vocabulary.js';
 import { md5Hex } from '../core/md5.js';
 import { varyHeaders } from './cacheability.js';
+import { takeFreshness, type Freshness } from './freshness.js';
 import { fromStorable, type RestoredResponse } from './stored-response.js';
 
 /** The cookie store of a worker (Chromium has it; elsewhere it may be missing). */
@@ -27,8 +28,11 @@ interface CookieStoreLike {
 /** The hash of no varied values (`md5Hex('')`): the key of a response without Vary, or of a request without the varied headers. */
 export const NO_VARY = 'd41d8cd98f00b204e9800998ecf8427e';
 
-/** What a lookup found: nothing, a stored response, or a value that is not one (to remove). */
-export type Lookup = undefined | { key: string; restored: RestoredResponse } | { key: string; corrupt: true };
+/**
+ * What a lookup found: nothing, a stored response (with its freshness facts, whose header
+ * the response no longer carries), or a value that is not one (to remove).
+ */
+export type Lookup = undefined | { key: string; restored: RestoredResponse; freshness: Freshness } | { key: string; corrupt: true };
 
 /** What a URL's own key holds when no response for it without varied values is stored. */
 interface VaryList {
@@ -39,11 +43,13 @@ interface VaryList {
 const varyLists = new Map<string, string[]>();
 
 /**
- * The stored response for `request` (a HEAD gets the GET entry, bodiless).
+ * The stored response for `request` (a HEAD gets the GET entry, bodiless), kept under `url`
+ * (default: the request's; a route's `ignoreParams` make it another). Whether it is still
+ * fresh is the caller's to judge, from `freshness`.
  * @example const found = await lookUp(getCache(), '', request); if (found && 'restored' in found) return found.restored.response;
  */
-export async function lookUp(cache: Cache, keyPrefix: string, request: Request): Promise<Lookup> {
-  const { url, method } = request;
+export async function lookUp(cache: Cache, keyPrefix: string, request: Request, url = request.url): Promise<Lookup> {
+  const { method } = request;
   const known = varyLists.get(memoKey(cache, keyPrefix, url));
   if (known) {
     const hash = await varyHash(request, known);
@@ -60,8 +66,17 @@ export async function lookUp(cache: Cache, keyPrefix: string, request: Request):
   remember(cache, keyPrefix, url, vary);
   const hash = vary.length === 0 ? NO_VARY : await varyHash(request, vary);
   if (hash === undefined) return undefined;
-  if (hash === NO_VARY) return restored ? { key: ownKey, restored } : undefined;
+  if (hash === NO_VARY) return restored ? found(ownKey, restored, entry.expires) : undefined;
   return read(cache, pageKey(keyPrefix, url, hash), method);
+}
+
+/**
+ * The stored response under `key` (as `lookUp` found it), read again: a revalidation that
+ * answered 304 needs the body of an entry a HEAD or a stale answer already used.
+ * @example const again = await readKey(cache, found.key);
+ */
+export function readKey(cache: Cache, key: string, method = 'GET'): Promise<Lookup> {
+  return read(cache, key, method);
 }
 
 /** How `keep` stores one response. */
@@ -133,7 +148,13 @@ async function read(cache: Cache, key: string, method: string): Promise<Lookup> 
   const entry = await cache.getEntry(key);
   if (entry?.value === undefined) return undefined;
   const restored = fromStorable(entry, method);
-  return restored ? { key, restored } : { key, corrupt: true };
+  return restored ? found(key, restored, entry.expires) : { key, corrupt: true };
+}
+
+function found(key: string, restored: RestoredResponse, expires: number): Lookup {
+  // An opaque response's headers are immutable, and it never carries the facts.
+  const freshness = restored.response.type === 'opaque' ? { freshUntil: expires, staleWhileRevalidate: 0, staleIfError: 0 } : takeFreshness(restored.response.headers, expires);
+  return { key, restored, freshness };
 }
 
 function remember(cache: Cache, keyPrefix: string, url: string, vary: readonly string[]): void {

@@ -19,7 +19,7 @@ import { compilePattern, type RoutePattern } from '../core/route-pattern.js';
 import type { TimeoutRule } from './cacheability.js';
 import { watchMutations } from './invalidated-by.js';
 import { setUpWorker } from './lifecycle.js';
-import { aliasOption, prefixOption, tagsOption, ttlOption } from './options.js';
+import { aliasOption, ignoreParamsOption, prefixOption, tagsOption, ttlOption, windowOption } from './options.js';
 import { respondWithCache, type CachedRoute } from './respond-with-cache.js';
 import { declareRoute, forgetRoute, type RouteInfo } from './route-table.js';
 
@@ -38,7 +38,10 @@ export interface RouteDeclaration {
   where: string;
   /** The TTL as given, and its name in errors (`'seconds'`, `'timeout'`, `'ttl'`). */
   ttl: { value: unknown; name: string };
-  /** `cache`, `keyPrefix`, `tags`, `invalidatedBy`, `opaque` and `match`, as given (the front has rejected unknown names). */
+  /**
+   * `cache`, `keyPrefix`, `tags`, `invalidatedBy`, `opaque`, `staleWhileRevalidate`,
+   * `staleIfError`, `ignoreParams` and `match`, as given (the front has rejected unknown names).
+   */
   values: Readonly<Record<string, unknown>>;
 }
 
@@ -82,6 +85,9 @@ function check(d: RouteDeclaration): CheckedRoute {
   const tags = tagsOption(values.tags, where);
   const invalidatedBy = patternsOption(values.invalidatedBy, where);
   if (values.opaque !== undefined && typeof values.opaque !== 'boolean') throw new TypeError(`cachette: ${where}: opaque must be a boolean, got ${describe(values.opaque)}`);
+  const staleWhileRevalidate = windowOption(values.staleWhileRevalidate, where, 'staleWhileRevalidate');
+  const staleIfError = windowOption(values.staleIfError, where, 'staleIfError');
+  const ignoreParams = ignoreParamsOption(values.ignoreParams, where);
   let id = d.id;
   let match = kind === 'site' ? '(same origin)' : '(registerRoute)';
   let matcher: RouteMatchCallback | undefined;
@@ -91,7 +97,7 @@ function check(d: RouteDeclaration): CheckedRoute {
   }
   return {
     info: { id, kind, match, ttl: seconds, cache, keyPrefix, tags: [...tags], invalidatedBy: [...invalidatedBy] },
-    caching: { id, cache, keyPrefix, timeout, tags, opaque: values.opaque === true },
+    caching: { id, cache, keyPrefix, timeout, tags, opaque: values.opaque === true, staleWhileRevalidate, staleIfError, ignoreParams },
     ...(matcher ? { matcher } : {}),
   };
 }

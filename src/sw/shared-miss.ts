@@ -32,8 +32,15 @@ export interface LeadMiss {
 /** How long a follower waits for the leader's response before fetching for itself. */
 const SHARED_MISS_WAIT_MS = 5_000;
 
-/** Misses in flight, each with the invalidation generation it began in. */
-const inFlight = new Map<string, { pending: Promise<SharedResponse | undefined>; generation: number }>();
+/** A miss in flight, the invalidation generation it began in, and its response once in hand. */
+interface InFlight {
+  pending: Promise<SharedResponse | undefined>;
+  generation: number;
+  settled?: SharedResponse;
+}
+
+/** Misses in flight (and background refreshes, which are led the same way). */
+const inFlight = new Map<string, InFlight>();
 
 /**
  * The response of the miss in flight for `key`, if one began in this invalidation
@@ -63,7 +70,10 @@ export function leadMiss(key: string, generation: number): LeadMiss {
   const pending = new Promise<SharedResponse | undefined>((resolve) => {
     settle = resolve;
   });
-  const entry = { pending, generation };
+  const entry: InFlight = { pending, generation };
+  void pending.then((shared) => {
+    if (shared) entry.settled = shared;
+  });
   inFlight.set(key, entry);
   return {
     settle,
@@ -72,6 +82,26 @@ export function leadMiss(key: string, generation: number): LeadMiss {
       if (inFlight.get(key) === entry) inFlight.delete(key);
     },
   };
+}
+
+/**
+ * Whether a miss or refresh for `key`, begun in `generation`, is in flight: a stale entry's
+ * refresh starts only when none is (one refresh per key at a time).
+ * @example if (!missInFlight(key, bus.generation)) refresh();
+ */
+export function missInFlight(key: string, generation: number): boolean {
+  return inFlight.get(key)?.generation === generation;
+}
+
+/**
+ * The response of the miss or refresh in flight for `key` (begun in `generation`) once it
+ * is in hand, without waiting: its entry is still being written, and the very next request
+ * must already get it rather than the stale copy it replaces.
+ * @example const done = settledMiss(key, bus.generation); if (done) return sharedToResponse(done, 'GET');
+ */
+export function settledMiss(key: string, generation: number): SharedResponse | undefined {
+  const found = inFlight.get(key);
+  return found?.generation === generation ? found.settled : undefined;
 }
 
 /**

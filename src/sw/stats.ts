@@ -1,6 +1,6 @@
 /**
  * Hit and miss counters kept by the worker, per route and per cache alias (the devtools
- * panel reads them).
+ * panel reads them), with its revalidations (304s) and the stale responses it served.
  */
 
 import type { Counters } from '../core/snapshot.js';
@@ -21,10 +21,10 @@ export function count(routeId: string, alias: string, field: keyof Counters): vo
   for (const [map, id] of [[byRoute, routeId], [byCache, alias]] as const) {
     let counters = map.get(id);
     if (!counters) {
-      counters = { hits: 0, misses: 0, stored: 0, notStored: 0, errors: 0 };
+      counters = { hits: 0, misses: 0, stored: 0, notStored: 0, errors: 0, revalidations: 0, stale: 0 };
       map.set(id, counters);
     }
-    counters[field] += 1;
+    counters[field] = (counters[field] ?? 0) + 1;
   }
 }
 
