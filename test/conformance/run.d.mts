@@ -1,5 +1,8 @@
-/** A worker mode of the conformance run: `none` is Chromium's own HTTP cache alone. */
-export type WorkerMode = 'none' | 'cacheSite' | 'httpCache';
+/**
+ * A worker mode of the conformance run: `none` is Chromium's own HTTP cache alone,
+ * `passthrough` a worker that only forwards `fetch(event.request)`.
+ */
+export type WorkerMode = 'none' | 'passthrough' | 'cacheSite' | 'httpCache';
 
 /** A classification of the suite's `determineTestResult`. */
 export type ResultClass = 'pass' | 'fail' | 'optional_fail' | 'yes' | 'no' | 'setup_fail' | 'harness_fail' | 'dependency_fail' | 'retry' | 'untested';

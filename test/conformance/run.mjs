@@ -37,6 +37,8 @@ export const WORKERS = {
   none: undefined,
   cacheSite: join(here, 'sw-cache-site.ts'),
   httpCache: join(here, 'sw-http-cache.ts'),
+  // fetch(event.request) and nothing else: what a worker's fetches get from the HTTP cache.
+  passthrough: join(here, 'sw-passthrough.ts'),
 };
 
 /** The classifications, in table order (the keys of the suite's `resultTypes`). */
@@ -314,7 +316,7 @@ async function main() {
     },
   });
   if (values.help) {
-    console.log('usage: node test/conformance/run.mjs [--worker none|cacheSite|httpCache] [--runs N] [--json file] [--only id,id]');
+    console.log('usage: node test/conformance/run.mjs [--worker none|passthrough|cacheSite|httpCache] [--runs N] [--json file] [--only id,id]');
     return;
   }
   const runs = Number(values.runs);
