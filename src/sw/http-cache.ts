@@ -36,9 +36,9 @@ import { catchUpOnce } from './push-catch-up.js';
 import { keep, lookUp, varyHash } from './request-key.js';
 import { conditionalRequest, renewHeaders } from './revalidation.js';
 import { declareRoute, forgetRoute } from './route-table.js';
-import { joinMiss, leadMiss, sharedToResponse, type LeadMiss } from './shared-miss.js';
+import { joinMiss, leadMiss, type LeadMiss, type SharedResponse } from './shared-miss.js';
 import { count } from './stats.js';
-import { takeApart, toStorable, type ResponseParts } from './stored-response.js';
+import { NULL_BODY_STATUSES, takeApart, toStorable, type ResponseParts } from './stored-response.js';
 import { trackWrite } from './worker-writes.js';
 
 declare const self: ServiceWorkerGlobalScope;
@@ -119,13 +119,26 @@ async function respondHttp(request: Request, event: FetchEvent | undefined, rout
   const catchingUp = catchUpOnce();
   if (catchingUp) await catchingUp;
   const onlyIfCached = request.cache === 'only-if-cached' || directives.has('only-if-cached');
-  let found: Awaited<ReturnType<typeof findStored>>;
-  try {
-    found = request.cache === 'reload' ? undefined : await findStored(cache, route, request);
-  } catch (error) {
-    return failOver(error, `reading ${request.url} from cache '${route.cache}'`, route, request);
-  }
   const range = request.headers.get('range');
+  const missKey = `http\u0000${cache.alias}\u0000${route.keyPrefix}\u0000${request.url}`;
+  let found: Found | undefined;
+  // Twice at most: a request that waited for a miss in flight reads what that miss stored.
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      found = request.cache === 'reload' ? undefined : await findStored(cache, route, request);
+    } catch (error) {
+      return failOver(error, `reading ${request.url} from cache '${route.cache}'`, route, request);
+    }
+    if (found) break;
+    const pending = attempt === 0 ? joinMiss(missKey, invalidationBus().generation) : undefined;
+    if (!pending) break;
+    const shared = await pending;
+    if (shared && (await varyHash(request, shared.vary)) === shared.varyHash) {
+      count(ROUTE_ID, route.cache, 'hits');
+      const response = fromShared(shared, method);
+      return range === null ? response : answerRange(response, range);
+    }
+  }
   if (found) {
     const verdict = usability(found.facts, directives, request.cache);
     if (verdict === 'fresh' || onlyIfCached) {
@@ -139,23 +152,11 @@ async function respondHttp(request: Request, event: FetchEvent | undefined, rout
     }
     return revalidate(cache, route, request, found, directives, event);
   }
-  if (onlyIfCached) return new Response(null, { status: 504, statusText: 'Gateway Timeout' });
-  // A range of something not stored: the origin answers it; only whole responses are stored.
-  if (range !== null || method === 'HEAD') {
-    count(ROUTE_ID, route.cache, 'misses');
-    return fetch(bypass(request));
-  }
-  const missKey = `http\u0000${cache.alias}\u0000${route.keyPrefix}\u0000${request.url}`;
-  const generation = invalidationBus().generation;
-  const pending = joinMiss(missKey, generation);
-  if (pending) {
-    const shared = await pending;
-    if (shared && (await varyHash(request, shared.vary)) === shared.varyHash) {
-      count(ROUTE_ID, route.cache, 'hits');
-      return sharedToResponse(shared, method);
-    }
-  }
+  if (onlyIfCached) return gatewayTimeout();
   count(ROUTE_ID, route.cache, 'misses');
+  // A range or a HEAD of something not stored: the origin answers it; only whole GET responses are stored.
+  if (range !== null || method === 'HEAD') return fetch(bypass(request));
+  const generation = invalidationBus().generation;
   const lead = leadMiss(missKey, generation);
   const requestTime = Date.now();
   let response: Response;
@@ -166,6 +167,19 @@ async function respondHttp(request: Request, event: FetchEvent | undefined, rout
     throw error;
   }
   return fill(cache, route, request, response, requestTime, event, lead, generation);
+}
+
+/** A follower's answer from the shared parts of a miss: a cached response, with its `Age`. */
+function fromShared(shared: SharedResponse, method: string): Response {
+  const headers = new Headers(shared.headers);
+  headers.set('Age', String(Math.floor(Math.max(0, Date.now() - shared.storedAt) / 1000)));
+  const body = method === 'HEAD' || NULL_BODY_STATUSES.has(shared.status) ? null : shared.body;
+  return new Response(body, { status: shared.status, statusText: shared.statusText, headers });
+}
+
+/** What a cache answers when it may neither use what it has nor reach the origin (§5.2.1.7, §4.2.4). */
+function gatewayTimeout(): Response {
+  return new Response(null, { status: 504, statusText: 'Gateway Timeout' });
 }
 
 /** A stored response for a request, with what RFC 9111 computes of it. */
@@ -216,6 +230,8 @@ async function revalidate(cache: Cache, route: HttpRoute, request: Request, foun
       count(ROUTE_ID, route.cache, 'hits');
       return served(found, request.headers.get('range'));
     }
+    // The origin says its stale copies must never be used unchecked (`must-revalidate`, `no-cache`): a 504, as §4.2.4 requires.
+    if (found.facts.directives.has('must-revalidate') || found.facts.directives.has('no-cache')) return gatewayTimeout();
     throw error;
   }
   if (response.status === 304 && conditional) return renew(cache, route, request, found, response, requestTime, event, generation);
@@ -258,15 +274,16 @@ async function renew(
   generation: number,
 ): Promise<Response> {
   count(ROUTE_ID, route.cache, 'hits');
+  const now = Date.now();
   const headers = renewHeaders(found.response.headers, storedHeaders(notModified.headers));
-  const age = initialAge(notModified.headers, requestTime, Date.now());
+  const age = initialAge(notModified.headers, requestTime, now);
   headers.set('Age', String(Math.floor(age)));
   const body = request.method === 'HEAD' ? new Blob() : await found.response.blob();
   const parts: ResponseParts = { status: found.response.status, statusText: found.response.statusText, headers, body };
   if (request.method === 'GET') {
     const vary = varyHeaders(new Response(null, { headers }));
     const hash = await varyHash(request, vary);
-    if (hash !== undefined) write(cache, route, request.url, event, generation, undefined, parts, vary, hash);
+    if (hash !== undefined) write(cache, route, request.url, event, generation, undefined, { ...parts, headers: new Headers(headers) }, vary, hash, { age, at: now });
   }
   const range = request.headers.get('range');
   const response = new Response(request.method === 'HEAD' ? null : body, { status: parts.status, statusText: parts.statusText, headers: new Headers(headers) });
@@ -296,13 +313,13 @@ async function fill(
     const now = Date.now();
     const age = initialAge(response.headers, requestTime, now);
     const headers = storedHeaders(response.headers);
-    headers.set('Age', String(Math.floor(age)));
     const parts = takeApart(response.clone()).then((p) => ({ ...p, headers }));
     const directives = parseCacheControl(headers.get('cache-control'));
-    // Followers of this miss share it only when it may be served without asking the origin again.
+    // Followers of this miss share it only when it may be served without asking the origin
+    // again; otherwise they wait for the write and read the stored copy (to revalidate it).
     const shareable = !directives.has('no-cache') && age < freshnessLifetime(response.status, headers, now, directives);
-    lead?.settle(shareable ? parts.then((p) => ({ ...p, storedAt: now - age * 1000, vary, varyHash: hash }), () => undefined) : undefined);
-    write(cache, route, request.url, event, generation, lead, parts, vary, hash);
+    if (shareable) lead?.settle(parts.then((p) => ({ ...p, storedAt: now - age * 1000, vary, varyHash: hash }), () => undefined));
+    write(cache, route, request.url, event, generation, lead, parts, vary, hash, { age, at: now });
     return response;
   } catch (error) {
     lead?.finish();
@@ -323,10 +340,15 @@ function write(
   parts: ResponseParts | Promise<ResponseParts>,
   vary: readonly string[],
   hash: string,
+  aged: { age: number; at: number },
 ): void {
   const invalidated = () => invalidationBus().generation !== generation;
   const work = (async () => {
-    const value = await toStorable(await parts, cache.store.capabilities.nativeResponses === true);
+    const whole = await parts;
+    // The stored `Age` is the age at the moment of writing, the entry's `stored` time: the
+    // current age is then this plus the time since (§4.2.3's resident time).
+    whole.headers.set('Age', String(aged.age + Math.max(0, Date.now() - aged.at) / 1000));
+    const value = await toStorable(whole, cache.store.capabilities.nativeResponses === true);
     if (invalidated()) return;
     // Kept until culled (LRU, `maxEntries`): a stale entry is still revalidated, or served offline.
     const key = await keep(cache, route.keyPrefix, url, value, { vary, hash, seconds: null, tags: [routeTag(ROUTE_ID), urlTag(url)] });

@@ -10,6 +10,9 @@ import { varyHeaders } from './cacheability.js';
 /** Status codes a cache may store without explicit freshness (RFC 9110 §15.1: heuristically cacheable). */
 const HEURISTIC_STATUSES: ReadonlySet<number> = new Set([200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 501]);
 
+/** Statuses whose caching rules this cache implements, for `must-understand`. */
+const UNDERSTOOD_STATUSES: ReadonlySet<number> = new Set([...HEURISTIC_STATUSES, 302, 303, 307, 400, 403, 500, 502, 503, 504]);
+
 /** A heuristic lifetime is this fraction of the time since `Last-Modified` (§4.2.2's "typical setting"). */
 const HEURISTIC_FRACTION = 0.1;
 
@@ -24,7 +27,10 @@ export function unstorableReason(request: Request, response: Response, requestDi
   if (response.status === 206 || response.status === 304 || response.status < 200) return `status ${response.status}`;
   if (requestDirectives.has('no-store')) return 'request Cache-Control: no-store';
   const directives = parseCacheControl(response.headers.get('cache-control'));
-  if (directives.has('no-store')) return 'Cache-Control: no-store';
+  // §5.2.2.3: `must-understand` replaces `no-store` for a cache that knows the status's caching rules.
+  if (directives.has('must-understand')) {
+    if (!UNDERSTOOD_STATUSES.has(response.status)) return `Cache-Control: must-understand (status ${response.status})`;
+  } else if (directives.has('no-store')) return 'Cache-Control: no-store';
   if (varyHeaders(response).includes('*')) return 'Vary: *';
   // §3: something must allow it: explicit freshness, `public`/`private`, or a heuristically cacheable status.
   const explicit = directives.has('max-age') || response.headers.has('expires') || directives.has('public') || directives.has('private');
@@ -145,6 +151,8 @@ export interface StoredFacts {
  * @example usability({ age: 10, lifetime: 60, directives }, requestDirectives) // 'fresh'
  */
 export function usability({ age, lifetime, directives }: StoredFacts, request: CacheControlDirectives, cacheMode: RequestCache = 'default'): Usability {
+  // A reload (`no-cache` mode) leaves a fresh `immutable` response alone, as browsers do.
+  if (cacheMode === 'no-cache' && directives.has('immutable') && age < lifetime && !directives.has('no-cache')) return 'fresh';
   if (cacheMode === 'no-cache' || request.has('no-cache') || directives.has('no-cache')) return 'revalidate';
   if (cacheMode === 'force-cache' || cacheMode === 'only-if-cached') return 'fresh';
   const maxAge = request.has('max-age') ? (deltaSeconds(request.get('max-age')) ?? 0) : undefined;

@@ -35,6 +35,8 @@ export function conditionalRequest(request: Request, stored: Headers): Request |
     if (etag !== null) headers.set('If-None-Match', etag);
     if (lastModified !== null) headers.set('If-Modified-Since', lastModified);
   }
+  // What a browser sends when it revalidates; without it, the `no-store` mode below would send `no-cache`.
+  if (!headers.has('cache-control')) headers.set('Cache-Control', 'max-age=0');
   // A navigation cannot be copied with its mode: init a same-origin one, as networkRequest does.
   return new Request(request, { headers, cache: 'no-store', ...(request.mode === 'navigate' ? { mode: 'same-origin' } : {}) });
 }

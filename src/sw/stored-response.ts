@@ -21,6 +21,9 @@ export interface ResponseRecord {
 /** The store time inside a `Response` stored before entries carried `stored`; never shown to the page. */
 const LEGACY_STORED_AT = 'cachette-stored-at';
 
+/** Statuses whose responses have no body: a `Response` with those cannot be built with one. */
+export const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([101, 103, 204, 205, 304]);
+
 /** A response taken apart: what is stored, and what followers of a shared miss are served. */
 export interface ResponseParts {
   status: number;
@@ -39,7 +42,7 @@ export async function toStorable(response: Response | ResponseParts, native: boo
     const headers = new Headers(parts.headers);
     // The whole body is in hand: the stored copy then knows its size.
     headers.set('content-length', String(parts.body.size));
-    return new Response(parts.body, { status: parts.status, statusText: parts.statusText, headers });
+    return new Response(NULL_BODY_STATUSES.has(parts.status) ? null : parts.body, { status: parts.status, statusText: parts.statusText, headers });
   }
   return { status: parts.status, statusText: parts.statusText, headers: [...parts.headers], body: parts.body };
 }
@@ -76,13 +79,13 @@ export function fromStorable({ value, stored }: Pick<Entry, 'value' | 'stored'>,
     // than build another (a second copy pumps the whole body through one more stream).
     const legacy = value.headers.get(LEGACY_STORED_AT);
     if (legacy !== null) value.headers.delete(LEGACY_STORED_AT);
-    const response = bodyless ? new Response(null, { status: value.status, statusText: value.statusText, headers: value.headers }) : value;
+    const response = bodyless && !NULL_BODY_STATUSES.has(value.status) ? new Response(null, { status: value.status, statusText: value.statusText, headers: value.headers }) : value;
     return { response, storedAt: stored ?? finiteOr(Number(legacy ?? Number.NaN), Date.now()) };
   }
   if (!isRecord(value)) return undefined;
   let response: Response;
   try {
-    response = new Response(bodyless ? null : value.body, {
+    response = new Response(bodyless || NULL_BODY_STATUSES.has(value.status) ? null : value.body, {
       status: value.status,
       statusText: value.statusText,
       headers: value.headers,
