@@ -94,7 +94,7 @@ export function httpCache(options?: HttpCacheOptions): () => void {
     const { request } = event;
     const method = request.method.toUpperCase();
     if (method === 'GET' || method === 'HEAD' || SAFE_UNCACHED.has(method) || (ROUTED_UNSAFE as readonly string[]).includes(method)) return;
-    if (ours(request)) event.respondWith(forwardUnsafe(request, route));
+    if (ours(request)) event.respondWith(forwardUnsafe(request, route, event));
   });
   return () => {
     if (!active) return;
@@ -106,7 +106,7 @@ export function httpCache(options?: HttpCacheOptions): () => void {
 /** The response to a same-origin request under HTTP's rules. */
 async function respondHttp(request: Request, event: FetchEvent | undefined, route: HttpRoute): Promise<Response> {
   const method = request.method.toUpperCase();
-  if (method !== 'GET' && method !== 'HEAD') return SAFE_UNCACHED.has(method) ? fetch(request) : forwardUnsafe(request, route);
+  if (method !== 'GET' && method !== 'HEAD') return SAFE_UNCACHED.has(method) ? fetch(request) : forwardUnsafe(request, route, event);
   const directives = parseCacheControl(request.headers.get('cache-control'));
   // The page asked for no cache at all, or asks its own conditional question: the origin answers.
   if (request.cache === 'no-store' || directives.has('no-store') || CONDITIONALS.some((h) => request.headers.has(h))) return fetch(bypass(request));
@@ -369,7 +369,9 @@ function write(
  * responses for its URL and its same-origin `Location` and `Content-Location`, before the
  * page has the response.
  */
-async function forwardUnsafe(request: Request, route: HttpRoute): Promise<Response> {
+async function forwardUnsafe(request: Request, route: HttpRoute, event?: FetchEvent): Promise<Response> {
+  const generation = invalidationBus().generation;
+  const requestTime = Date.now();
   const response = await fetch(request);
   if (response.status >= 200 && response.status < 400) {
     const urls = [request.url];
@@ -386,8 +388,20 @@ async function forwardUnsafe(request: Request, route: HttpRoute): Promise<Respon
       reportError(error, `invalidating ${urls.join(', ')} after ${request.method} ${request.url}`);
       count(ROUTE_ID, route.cache, 'errors');
     }
+    if (request.method === 'POST' && postAnswersGet(request, response)) {
+      // RFC 9110 §9.3.3: this POST's answer is the resource's current representation, for later GETs.
+      const get = new Request(request.url, { headers: request.headers, credentials: request.credentials });
+      return fill(getCache(route.cache), route, get, response, requestTime, event, undefined, generation);
+    }
   }
   return response;
+}
+
+/** Whether a POST response may answer later GETs: explicit freshness, and `Content-Location` naming the request's own URL. */
+function postAnswersGet(request: Request, response: Response): boolean {
+  const location = response.headers.get('content-location');
+  if (location === null || new URL(location, request.url).href !== request.url) return false;
+  return parseCacheControl(response.headers.get('cache-control')).has('max-age') || response.headers.has('expires');
 }
 
 /** The request as sent to the origin, past the browser's HTTP cache (see the header comment). */
