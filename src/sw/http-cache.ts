@@ -90,15 +90,17 @@ export function httpCache(options?: HttpCacheOptions): () => void {
   queueMicrotask(() => {
     for (const method of ['HEAD', ...ROUTED_UNSAFE] as const) registerRoute(new Route(({ request }) => ours(request), handler, method));
   });
-  self.addEventListener('fetch', (event) => {
+  const otherMethods = (event: FetchEvent) => {
     const { request } = event;
     const method = request.method.toUpperCase();
     if (method === 'GET' || method === 'HEAD' || SAFE_UNCACHED.has(method) || (ROUTED_UNSAFE as readonly string[]).includes(method)) return;
     if (ours(request)) event.respondWith(forwardUnsafe(request, route, event));
-  });
+  };
+  self.addEventListener('fetch', otherMethods);
   return () => {
     if (!active) return;
     active = false;
+    self.removeEventListener('fetch', otherMethods);
     forgetRoute(ROUTE_ID);
   };
 }
