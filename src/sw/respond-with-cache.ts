@@ -74,7 +74,10 @@ export async function respondWithCache(request: Request, event: WaitUntil | unde
   }
   if (found && state === 'stale') return serveStale({ cache, route, url, event, generation: invalidationBus().generation }, request, found, missKey);
   if (state === 'unusable') found = drop(found);
-  const shared = await followMiss(missKey, request);
+  // Joined and led in one go (no await between), so two requests that found the same
+  // expired entry at once share one fetch.
+  const pending = joinMiss(missKey, invalidationBus().generation);
+  const shared = pending && (await followMiss(pending, request));
   if (shared) {
     drop(found);
     count(route.id, route.cache, 'hits');
@@ -133,11 +136,9 @@ async function serveStale(target: FillTarget, request: Request, found: Found, mi
   return served(found);
 }
 
-/** The answer of the miss in flight for `key`, when it can serve this request too. */
-async function followMiss(key: string, request: Request): Promise<Response | undefined> {
-  const pending = joinMiss(key, invalidationBus().generation);
-  if (!pending) return undefined;
-  const shared: SharedResponse | undefined = await pending;
+/** The answer of the miss in flight (`pending`), when it can serve this request too. */
+async function followMiss(pending: Promise<SharedResponse | undefined>, request: Request): Promise<Response | undefined> {
+  const shared = await pending;
   // The leader's response varies on headers this request may carry other values of.
   if (!shared || (await varyHash(request, shared.vary)) !== shared.varyHash) return undefined;
   return sharedToResponse(shared, request.method);
