@@ -37,8 +37,12 @@ export interface ConformanceSummary {
   /** `passing` is the `pass` class (as SNAPSHOT.md's 173); `passOrYes` adds the checks answered yes. */
   totals: Counts & { passing: number; passOrYes: number; tests: number };
   groups: Array<Counts & { id: string; name: string }>;
+  /** How many ids of gate-required.txt were run (all 132 unless `only`). */
+  gate: number;
   /** The ids of gate-required.txt not classified `pass`. */
   gateFailures: GateFailure[];
+  /** The ids run, when `only` was given (with their dependencies). */
+  only?: string[];
   tests: Record<string, TestOutcome>;
   runs: { count: number; identical: boolean; differing: Array<{ id: string; results: ResultClass[] }> };
   otherRuns?: Array<{ totals: ConformanceSummary['totals']; seconds: number }>;

@@ -71,7 +71,7 @@ export async function runConformance({ worker = 'httpCache', runs = 1, only, tim
       log(`run ${i + 1}/${runs} (worker: ${worker})`);
       const started = Date.now();
       const { results, uuids, chromium: version } = await runOnce({ workerFile, ids, timeout });
-      summaries.push(summarize({ results, uuids, worker, chromium: version, seconds: (Date.now() - started) / 1000 }));
+      summaries.push(summarize({ results, uuids, worker, chromium: version, seconds: (Date.now() - started) / 1000, only: ids }));
       log(`  ${summaries.at(-1).totals.passing} passing, ${summaries.at(-1).seconds.toFixed(0)} s`);
     }
     const [first, ...others] = summaries;
@@ -82,7 +82,7 @@ export async function runConformance({ worker = 'httpCache', runs = 1, only, tim
 }
 
 /** The per-test classification, the per-group table, the totals and the gate of one run. */
-export function summarize({ results, uuids = {}, worker, chromium: version, seconds }) {
+export function summarize({ results, uuids = {}, worker, chromium: version, seconds, only }) {
   const tests = {};
   const groups = [];
   for (const suite of baseTests) {
@@ -102,7 +102,9 @@ export function summarize({ results, uuids = {}, worker, chromium: version, seco
   totals.passing = totals.pass;
   totals.passOrYes = totals.pass + totals.yes;
   totals.tests = Object.keys(tests).length;
-  return { worker, chromium: version, date: new Date().toISOString(), seconds, totals, groups, gateFailures: gateFailures(tests), tests };
+  // With --only, the gate is the part of it that ran.
+  const gate = only ? gateIds.filter((id) => only.includes(id)) : gateIds;
+  return { worker, chromium: version, date: new Date().toISOString(), seconds, totals, groups, gate: gate.length, gateFailures: gateFailures(tests, gate), ...(only ? { only } : {}), tests };
 }
 
 /** The gate's ids that did not pass in `tests` (a `summarize` result's `tests`), with why. */
@@ -118,10 +120,10 @@ export function formatSummary(summary) {
   const row = (name, counts) => [name.padEnd(width), ...cols.map((col) => String(counts[col]).padStart(Math.max(col.length, 4)))].join(' ');
   const lines = [head, ...summary.groups.map((group) => row(group.id, group)), row('total', summary.totals)];
   const { totals } = summary;
-  lines.push('', `${summary.chromium}, worker: ${summary.worker}, ${totals.tests} tests, ${summary.seconds.toFixed(0)} s`);
+  lines.push('', `${summary.chromium}, worker: ${summary.worker}, ${totals.tests - totals.untested} of ${totals.tests} tests run, ${summary.seconds.toFixed(0)} s`);
   lines.push(`passing: ${totals.passing} (pass; pass + yes: ${totals.passOrYes})`);
   const gate = summary.gateFailures;
-  lines.push(gate.length ? `gate: ${gate.length} of ${gateIds.length} required tests not passing:` : `gate: all ${gateIds.length} required tests pass`);
+  lines.push(gate.length ? `gate: ${gate.length} of ${summary.gate} required tests not passing:` : `gate: all ${summary.gate} required tests pass`);
   for (const failure of gate) lines.push(`  ${failure.id} (${failure.result})${failure.message ? `: ${failure.message}` : ''}`);
   if (summary.runs && summary.runs.count > 1) {
     const { count, identical, differing } = summary.runs;
