@@ -127,7 +127,8 @@ export function formatSummary(summary) {
   for (const failure of gate) lines.push(`  ${failure.id} (${failure.result})${failure.message ? `: ${failure.message}` : ''}`);
   if (summary.runs && summary.runs.count > 1) {
     const { count, identical, differing } = summary.runs;
-    lines.push(identical ? `${count} runs: identical` : `${count} runs: ${differing.length} tests differed:`);
+    const passing = [summary.totals, ...(summary.otherRuns ?? []).map((run) => run.totals)].map((totals) => totals.passing).join(', ');
+    lines.push(`${count} runs (the table is run 1's), passing ${passing}: ${identical ? 'every result identical' : `${differing.length} tests differed:`}`);
     for (const diff of differing) lines.push(`  ${diff.id}: ${diff.results.join(' / ')}`);
   }
   return lines.join('\n');
