@@ -1,7 +1,10 @@
 // Benchmark: cache-HIT fetch latency from a page through a service worker, for 1 KB and
 // 100 KB bodies: no worker (reference), two hand-written floors (in-memory Map, Cache
-// Storage), Workbox CacheFirst with and without ExpirationPlugin, and Cachette's route
-// table over the cache-storage and idb backends, interleaved in one Chromium run.
+// Storage), Workbox CacheFirst with and without ExpirationPlugin, Cachette's route table
+// and its `httpCache()` (RFC 9111 rules) over the cache-storage and idb backends,
+// interleaved in one Chromium run. Only the httpCache variants' origins send
+// `Cache-Control: max-age` (HTTP_FRESH): their worker obeys it, and no other variant's
+// origin changes (the reference would be answered by the browser's HTTP cache).
 //
 // Each variant gets its own origin (a server on its own port): its own worker and its own
 // storage, so no variant's writes (Workbox's ExpirationPlugin writes IndexedDB on every
@@ -24,6 +27,8 @@ export const description = 'cache-hit fetch latency through a service worker (1 
 export const defaultDriver = 'bare';
 
 /** Variants in report order; `worker` names the entry in bench/workers/ (built from `checkout`, CACHETTE_BASELINE, when set). */
+/** What the httpCache variants' origins send with their bodies: fresh for longer than a run (at most REPORT_TIMEOUT_MS). */
+const HTTP_FRESH = { 'Cache-Control': 'max-age=3600' };
 const VARIANTS = [
   { id: 'none', label: 'no worker (loopback server, 0 ms delay)' },
   { id: 'minimal-memory', label: 'minimal worker, in-memory `Map` (floor for any worker hit)', worker: 'minimal-memory' },
@@ -32,6 +37,8 @@ const VARIANTS = [
   { id: 'workbox-cf', label: 'Workbox `CacheFirst` alone', worker: 'workbox-cache-first' },
   { id: 'cachette-cs', label: 'Cachette `cacheRoutes`, `cache-storage` backend', worker: 'cachette-cache-storage' },
   { id: 'cachette-idb', label: 'Cachette `cacheRoutes`, `idb` backend', worker: 'cachette-idb' },
+  { id: 'cachette-http-cs', label: 'Cachette `httpCache()`, `cache-storage` backend', worker: 'cachette-http-cache-storage', headers: HTTP_FRESH },
+  { id: 'cachette-http-idb', label: 'Cachette `httpCache()`, `idb` backend', worker: 'cachette-http-idb', headers: HTTP_FRESH },
   ...(BASELINE === undefined
     ? []
     : [
@@ -53,6 +60,10 @@ const RATIOS = [
   ['cachette-idb', 'minimal-cache-storage'],
   ['workbox-cf', 'minimal-cache-storage'],
   ['minimal-cache-storage', 'minimal-memory'],
+  ['cachette-http-idb', 'cachette-idb'],
+  ['cachette-http-idb', 'minimal-cache-storage'],
+  ['cachette-http-cs', 'cachette-cs'],
+  ['cachette-http-cs', 'minimal-cache-storage'],
   ...(BASELINE === undefined
     ? []
     : [
@@ -149,9 +160,9 @@ function summarizeReport(result, environment) {
     config: { ...result.config, sizes: SIZES, order: 'interleaved: every round fetches each variant × size once, shuffled (seeded)', origins: 'one server (port) per variant' },
     unit: 'µs',
     variants: Object.fromEntries(
-      VARIANTS.map(({ id, label: text, worker }) => [
+      VARIANTS.map(({ id, label: text, worker, headers }) => [
         id,
-        { label: text, worker: worker ? `bench/workers/${worker}.ts` : null, ...Object.fromEntries(SIZES.map((s) => [s.id, { ...roundAll(stats[id][s.id], 1), vsNoWorkerMedian: rel(id, 'none', s.id) }])) },
+        { label: text, worker: worker ? `bench/workers/${worker}.ts` : null, ...(headers ? { bodyHeaders: headers } : {}), ...Object.fromEntries(SIZES.map((s) => [s.id, { ...roundAll(stats[id][s.id], 1), vsNoWorkerMedian: rel(id, 'none', s.id) }])) },
       ]),
     ),
     ratios,

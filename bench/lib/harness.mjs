@@ -120,8 +120,9 @@ export async function runPage({ page, driver, params = {}, log = () => {}, timeo
 /**
  * One origin per variant, each with its own worker (bench/workers/<variant.worker>.ts, built
  * from `variant.checkout` when set; none without `worker`) and so its own storage: no variant's
- * writes share an IndexedDB or Cache Storage backend with another's reads.
- * @param {{ worker?: string, checkout?: string }[]} variants
+ * writes share an IndexedDB or Cache Storage backend with another's reads. `variant.headers`
+ * go on that origin's bodies only.
+ * @param {{ worker?: string, checkout?: string, headers?: Record<string, string> }[]} variants
  * @param {{ root: string, bodies: Record<string, Buffer>, delayMs?: number }} options see `startOrigin`
  */
 export async function startOrigins(variants, options) {
@@ -129,7 +130,7 @@ export async function startOrigins(variants, options) {
   const origins = [];
   const close = () => Promise.all(origins.map((o) => o.close()));
   try {
-    for (const worker of workers) origins.push(await startOrigin({ ...options, worker }));
+    for (const [i, worker] of workers.entries()) origins.push(await startOrigin({ ...options, headers: variants[i].headers, worker }));
   } catch (error) {
     await close();
     throw error;

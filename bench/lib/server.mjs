@@ -104,10 +104,11 @@ export const sendBody = (body, headers, corp = 'same-origin') => (req, res) => {
  * (path → body), served as `application/json` with no caching headers (the data is fresh
  * only as long as a worker says so; the browser's HTTP cache keeps none of it), each after
  * `delayMs` (a slow origin when set), counting the requests that reached it per path.
+ * `headers` are added to the bodies' responses (`Cache-Control` for a worker that obeys HTTP's rules).
  * /__hits answers those counts with CORS, so the coordinating page reads them.
- * @param {{ root: string, worker?: string, bodies: Record<string, Buffer>, delayMs?: number }} options
+ * @param {{ root: string, worker?: string, bodies: Record<string, Buffer>, delayMs?: number, headers?: Record<string, string> }} options
  */
-export async function startOrigin({ root, worker, bodies, delayMs = 0 }) {
+export async function startOrigin({ root, worker, bodies, delayMs = 0, headers = {} }) {
   const corp = 'cross-origin';
   const hits = Object.fromEntries(Object.keys(bodies).map((path) => [path, 0]));
   const routes = Object.fromEntries(
@@ -117,7 +118,7 @@ export async function startOrigin({ root, worker, bodies, delayMs = 0 }) {
         if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405, isolation(corp)).end();
         hits[path] += 1;
         if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
-        sendBody(body, { 'Content-Type': 'application/json' }, corp)(req, res);
+        sendBody(body, { 'Content-Type': 'application/json', ...headers }, corp)(req, res);
       },
     ]),
   );
