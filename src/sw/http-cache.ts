@@ -135,7 +135,7 @@ async function respondHttp(request: Request, event: FetchEvent | undefined, rout
     const pending = attempt === 0 ? joinMiss(missKey, invalidationBus().generation) : undefined;
     if (!pending) break;
     const shared = await pending;
-    if (shared && (await varyHash(request, shared.vary)) === shared.varyHash) {
+    if (shared && (await varyHash(request, shared.vary)) === shared.varyHash && usability(sharedFacts(shared), directives, request.cache) === 'fresh') {
       count(ROUTE_ID, route.cache, 'hits');
       const response = fromShared(shared, method);
       return range === null ? response : answerRange(response, range);
@@ -177,6 +177,13 @@ function fromShared(shared: SharedResponse, method: string): Response {
   headers.set('Age', String(Math.floor(Math.max(0, Date.now() - shared.storedAt) / 1000)));
   const body = method === 'HEAD' || NULL_BODY_STATUSES.has(shared.status) ? null : shared.body;
   return new Response(body, { status: shared.status, statusText: shared.statusText, headers });
+}
+
+/** What RFC 9111 computes of a miss's shared response (its `storedAt` is backdated by its initial age). */
+function sharedFacts(shared: SharedResponse): StoredFacts {
+  const directives = parseCacheControl(shared.headers.get('cache-control'));
+  const age = Math.max(0, Date.now() - shared.storedAt) / 1000;
+  return { age, lifetime: freshnessLifetime(shared.status, shared.headers, shared.storedAt, directives), directives };
 }
 
 /** What a cache answers when it may neither use what it has nor reach the origin (§5.2.1.7, §4.2.4). */

@@ -88,6 +88,29 @@ describe('httpCache freshness', () => {
   });
 });
 
+describe('httpCache shared misses', () => {
+  it('answers a request arriving during a miss from that miss, unless its own directives refuse it', async () => {
+    let n = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    answer = async () => {
+      const body = `v${++n}`;
+      await gate;
+      return new Response(body, { headers: { 'Cache-Control': 'max-age=600' } });
+    };
+    const first = getOrCreateDefaultRouter().handleRequest({ request: new Request(`${ORIGIN}/slow`), event })!;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const follower = getOrCreateDefaultRouter().handleRequest({ request: new Request(`${ORIGIN}/slow`), event })!;
+    const refusing = getOrCreateDefaultRouter().handleRequest({ request: new Request(`${ORIGIN}/slow`, { headers: { 'Cache-Control': 'no-cache' } }), event })!;
+    release();
+    expect(await (await first).text()).toBe('v1');
+    expect(await (await follower).text()).toBe('v1');
+    expect(await (await refusing).text()).toBe('v2');
+    await Promise.all(pending.splice(0));
+    expect(network).toHaveBeenCalledTimes(2);
+  });
+});
+
 describe('httpCache revalidation', () => {
   it('renews an expired entry on a 304: new headers, the stored body, no download', async () => {
     answer = (request) =>
