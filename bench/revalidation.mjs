@@ -63,7 +63,7 @@ export async function run({ driver = defaultDriver, params = {}, log = console.e
   const conditions = [
     { id: 'loopback', label: 'loopback, 0 ms', delayMs: 0, mbps: 0 },
     ...(delayMs > 0 ? [{ id: 'delay', label: `${delayMs} ms server delay`, delayMs, mbps: 0 }] : []),
-    ...(mbps > 0 ? [{ id: 'slow', label: `${delayMs} ms + ${mbps} Mbit/s`, delayMs, mbps }] : []),
+    ...(mbps > 0 ? [{ id: 'slow', label: `${delayMs} ms + ${mbps} Mbit/s (the body alone ${fixed((BYTES * 8) / (mbps * 1000), 0)} ms)`, delayMs, mbps }] : []),
   ];
   const frame = await buildPage('fetch-hit-frame');
   const body = makeBody(BYTES);
@@ -114,18 +114,20 @@ async function startRevalidationOrigin({ root, worker, body, variant, condition 
   return { origin: server.origin, close: server.close, log: () => [...log] };
 }
 
-/** Writes `body` and ends; under `mbps` > 0, in chunks on the schedule that bandwidth allows (from the first byte). */
+/**
+ * Writes `body` and ends; under `mbps` > 0, in chunks, each sent when that bandwidth would
+ * have delivered its last byte (the headers go first, unpaced: a few hundred bytes).
+ */
 async function writePaced(res, body, mbps) {
   if (!(mbps > 0)) return void res.end(body);
   const started = performance.now();
   const bytesPerMs = (mbps * 1e6) / 8 / 1000;
   for (let offset = 0; offset < body.length; offset += CHUNK) {
-    const wait = started + offset / bytesPerMs - performance.now();
+    const chunk = body.subarray(offset, offset + CHUNK);
+    const wait = started + (offset + chunk.length) / bytesPerMs - performance.now();
     if (wait > 0) await sleep(wait);
-    res.write(body.subarray(offset, offset + CHUNK));
+    res.write(chunk);
   }
-  const wait = started + body.length / bytesPerMs - performance.now();
-  if (wait > 0) await sleep(wait);
   res.end();
 }
 
