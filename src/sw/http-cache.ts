@@ -148,7 +148,7 @@ async function respondHttp(request: Request, event: FetchEvent | undefined, rout
       return served(found, range);
     }
     if (verdict === 'stale-while-revalidate') {
-      count(ROUTE_ID, route.cache, 'hits');
+      count(ROUTE_ID, route.cache, 'stale');
       refreshInBackground(cache, route, request, found, event);
       return served(found, range);
     }
@@ -236,7 +236,7 @@ async function revalidate(cache: Cache, route: HttpRoute, request: Request, foun
     response = await fetch(conditional ?? bypass(request));
   } catch (error) {
     if (staleOnError(found.facts, directives, 'network')) {
-      count(ROUTE_ID, route.cache, 'hits');
+      count(ROUTE_ID, route.cache, 'stale');
       return served(found, request.headers.get('range'));
     }
     // The origin says its stale copies must never be used unchecked (`must-revalidate`, `no-cache`): a 504, as §4.2.4 requires.
@@ -245,7 +245,8 @@ async function revalidate(cache: Cache, route: HttpRoute, request: Request, foun
   }
   if (response.status === 304 && conditional) return renew(cache, route, request, found, response, requestTime, event, generation);
   if (response.status >= 500 && staleOnError(found.facts, directives, 'status')) {
-    count(ROUTE_ID, route.cache, 'hits');
+    void response.body?.cancel();
+    count(ROUTE_ID, route.cache, 'stale');
     return served(found, request.headers.get('range'));
   }
   count(ROUTE_ID, route.cache, 'misses');
@@ -282,20 +283,23 @@ async function renew(
   event: FetchEvent | undefined,
   generation: number,
 ): Promise<Response> {
-  count(ROUTE_ID, route.cache, 'hits');
+  count(ROUTE_ID, route.cache, 'revalidations');
   const now = Date.now();
   const headers = renewHeaders(found.response.headers, storedHeaders(notModified.headers));
   const age = initialAge(notModified.headers, requestTime, now);
   headers.set('Age', String(Math.floor(age)));
-  const body = request.method === 'HEAD' ? new Blob() : await found.response.blob();
-  const parts: ResponseParts = { status: found.response.status, statusText: found.response.statusText, headers, body };
+  const { status, statusText } = found.response;
   if (request.method === 'GET') {
     const vary = varyHeaders(new Response(null, { headers }));
     const hash = await varyHash(request, vary);
-    if (hash !== undefined) write(cache, route, request.url, event, generation, undefined, { ...parts, headers: new Headers(headers) }, vary, hash, { age, at: now });
+    // The page streams the stored body at once; a copy of it is written back with the renewed headers.
+    const copy = found.response.clone();
+    const parts = copy.blob().then((body): ResponseParts => ({ status, statusText, headers: new Headers(headers), body }));
+    if (hash !== undefined) write(cache, route, request.url, event, generation, undefined, parts, vary, hash, { age, at: now });
+    else void copy.body?.cancel();
   }
   const range = request.headers.get('range');
-  const response = new Response(request.method === 'HEAD' ? null : body, { status: parts.status, statusText: parts.statusText, headers: new Headers(headers) });
+  const response = new Response(request.method === 'HEAD' ? null : found.response.body, { status, statusText, headers: new Headers(headers) });
   return range === null ? response : answerRange(response, range);
 }
 
