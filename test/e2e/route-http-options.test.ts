@@ -146,6 +146,8 @@ describe.each(['idb', 'cache-storage'] as const)('route HTTP options with the %s
     expect(n(await get('/api/swr-etag'))).toBe(1);
     await storedCount('/api/swr-etag', 2);
     expect((await routeStats('/api/swr-etag')).revalidations).toBe(1);
+    // Answered stale at once; the revalidation ran in the background.
+    expect((await routeStats('/api/swr-etag')).stale).toBe(1);
     expect(server.requests.filter((r) => r.path === '/api/swr-etag').map((r) => r.headers['if-none-match'] ?? null)).toEqual([null, '"s1"']);
     // Renewed: fresh again, answered without the network.
     expect(n(await get('/api/swr-etag'))).toBe(1);
@@ -233,5 +235,17 @@ describe.each(['idb', 'cache-storage'] as const)('route HTTP options with the %s
     expect(hit.headers['x-renewed']).toBe('2');
     expect(hit.headers['cachette-freshness']).toBeUndefined();
     expect(server.hits('GET /api/etag')).toBe(2);
+  });
+
+  it('the devtools panel shows each route’s revalidations and stale answers next to its hits and misses', async () => {
+    await page.evaluate(`import('/dist/devtools.js').then((d) => { window.unmountDevtools = d.mountDevtools({ open: true, refreshMs: 300 }); })`);
+    const table = page.locator('table[aria-label="Worker routes"]');
+    const cell = (pattern: string, column: number) => table.locator('tr', { hasText: pattern }).first().locator('td').nth(column).textContent();
+    for (let i = 0; i < 100 && !(await table.count()); i += 1) await sleep(50);
+    expect(await table.locator('th').allTextContents()).toEqual(['Pattern', 'Kind', 'TTL', 'Cache', 'Hits', 'Misses', 'Stored', 'Revalidated', 'Stale']);
+    expect(await cell('/api/etag', 7)).toBe('1');
+    expect(await cell('/api/swr-etag', 7)).toBe('1');
+    expect(await cell('/api/sie', 8)).toBe('2');
+    await page.evaluate(() => (window as unknown as { unmountDevtools(): void }).unmountDevtools());
   });
 });
