@@ -5,6 +5,7 @@
 import { defineCaches, onInvalidate } from '../src/index.js';
 import { register } from '../src/page/index.js';
 import { compare, comparisonTable } from './app/compare.js';
+import { storeShell } from './app/offline.js';
 import { connectPush, type PushLink } from './app/push.js';
 import { lastRenderStart, navigate, render } from './app/router.js';
 import { cachingOn, currentUser, setCaching, signIn } from './app/settings.js';
@@ -146,13 +147,19 @@ async function runComparison(): Promise<void> {
 async function start(): Promise<void> {
   setUpHeader();
   const status = $('#worker-status')!;
+  // A page the worker controlled from the start came through it: its files are stored already.
+  const firstVisit = !navigator.serviceWorker?.controller;
   // The worker answers API requests from its caches once it controls the page; the first
   // visit waits for it (it claims the page on activation), later ones find it at once.
   const controlled = register('/sw.js').then(
-    () => (status.textContent = 'worker: on'),
+    () => {
+      status.textContent = 'worker: on';
+      return true;
+    },
     (error: unknown) => {
       status.textContent = 'worker: off';
       status.title = String(error);
+      return false;
     },
   );
   await Promise.race([controlled, new Promise((resolve) => setTimeout(resolve, 5000))]);
@@ -162,6 +169,12 @@ async function start(): Promise<void> {
   if (import.meta.env.DEV) {
     const { mountDevtools } = await import('../src/devtools/index.js');
     mountDevtools({ position: 'bottom-right' });
+  }
+  // Offline: the worker keeps what the page loaded, so a reload works with the server stopped.
+  if (await controlled) {
+    if (firstVisit) await storeShell();
+    status.dataset.offline = 'ready';
+    status.title = 'the page and its files are in the worker: a reload works offline';
   }
 }
 

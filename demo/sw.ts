@@ -1,9 +1,11 @@
 // The demo's service worker: the blog's "server side" caching, as the guide configures
 // Django's. The per-view cache is a route table (author pages 600 s, lists 60 s) whose
-// entries die when a mutation passes through the worker; everything else same-origin is the
-// per-site cache.
+// entries die when a mutation passes through the worker; everything else same-origin (the
+// page, its modules and assets) goes through an HTTP cache, by the server's own headers.
+// Both keep the app usable offline: a reload with the server stopped renders the blog from
+// what they hold.
 import { registerRoute } from 'workbox-routing';
-import { cacheRoutes, cacheSite, defineCaches } from '../src/sw/index.js';
+import { cacheRoutes, defineCaches, httpCache } from '../src/sw/index.js';
 import { TAGS } from './app/stale.js';
 
 defineCaches({
@@ -20,12 +22,6 @@ registerRoute(
   ({ request }) => fetch(new Request(request, { cache: 'no-store' })),
 );
 
-// Vite's dev server (its client, modules and pre-bundled dependencies): straight to the
-// network too, so the per-site cache below holds the app, not the toolchain. These paths do
-// not exist in a production build.
-const devServer = /^\/(@vite\/|@fs\/|@id\/|node_modules\/)|\.ts$/;
-registerRoute(({ url, sameOrigin }) => sameOrigin && devServer.test(url.pathname), ({ request }) => fetch(request));
-
 // The invalidation hub's event stream (the API's, see api/blog-api.ts): a live stream, never
 // a cache's business.
 registerRoute(({ url, sameOrigin }) => sameOrigin && url.pathname === '/cachette/events', ({ request }) => fetch(request));
@@ -33,16 +29,27 @@ registerRoute(({ url, sameOrigin }) => sameOrigin && url.pathname === '/cachette
 // Any change to an author (create, delete) or to articles (publish), made in this browser.
 const authorsChanged = ['/api/authors', '/api/authors/:username'];
 const articlesChanged = ['/api/articles', '/api/authors/:username'];
+// How long an expired API entry may still answer when the server cannot be reached (or
+// fails with a 5xx): a day of reading offline. Online, an expired entry is revalidated with
+// its ETag (the API answers 304 when nothing changed).
+const OFFLINE = 24 * 60 * 60;
 
 // The tags are the page's (app/stale.ts): what another browser's change makes stale
 // arrives from the hub as `{ tags: [...] }` and drops these entries too.
 cacheRoutes([
-  { match: '/api/authors/count', ttl: 60, cache: 'api', tags: [TAGS.authors], invalidatedBy: authorsChanged },
-  { match: '/api/authors/top', ttl: 60, cache: 'api', tags: [TAGS.authors, TAGS.articles], invalidatedBy: [...authorsChanged, '/api/articles'] },
-  { match: '/api/articles', ttl: 60, cache: 'api', tags: [TAGS.articles], invalidatedBy: articlesChanged },
-  { match: '/api/me/articles', ttl: 60, cache: 'api', tags: [TAGS.mine], invalidatedBy: articlesChanged },
+  { match: '/api/authors/count', ttl: 60, staleIfError: OFFLINE, cache: 'api', tags: [TAGS.authors], invalidatedBy: authorsChanged },
+  { match: '/api/authors/top', ttl: 60, staleIfError: OFFLINE, cache: 'api', tags: [TAGS.authors, TAGS.articles], invalidatedBy: [...authorsChanged, '/api/articles'] },
+  { match: '/api/articles', ttl: 60, staleIfError: OFFLINE, cache: 'api', tags: [TAGS.articles], invalidatedBy: articlesChanged },
+  { match: '/api/me/articles', ttl: 60, staleIfError: OFFLINE, cache: 'api', tags: [TAGS.mine], invalidatedBy: articlesChanged },
   // @cache_page(600) on the author view.
-  { match: '/api/authors/:username', ttl: 600, cache: 'api', tags: [TAGS.authors, TAGS.articles], invalidatedBy: ['/api/authors/:username', '/api/articles'] },
+  { match: '/api/authors/:username', ttl: 600, staleIfError: OFFLINE, cache: 'api', tags: [TAGS.authors, TAGS.articles], invalidatedBy: ['/api/authors/:username', '/api/articles'] },
 ]);
 
-cacheSite({ seconds: 600 });
+// The per-site cache, with HTTP's rules (RFC 9111, a private cache) rather than Django's:
+// the server sends the page and the app's modules with `max-age=0` and an ETag
+// (api/cache-headers.ts), so each load revalidates them (a 304, or the edited file in
+// `vite` dev) and, when the server is gone, the stored copy answers. Vite dev's own paths
+// (its client, `/@fs/` modules, pre-bundled dependencies, immutable) go through it too:
+// offline, only the HMR websocket fails. Django's rules would never store Vite's answers
+// (`no-cache`, `max-age=0`), so `cacheSite()` could not do this.
+httpCache();

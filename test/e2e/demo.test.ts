@@ -20,25 +20,37 @@ interface Stats {
   queries: number;
 }
 
+const eventually = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 8000, interval: 50 });
+
+/** Runs `action` (a click, a goto, back), then waits until a new view with `heading` is shown. */
+async function step(page: Page, action: () => Promise<unknown>, heading: string): Promise<void> {
+  // The view in #view is replaced by each render (and gone after a reload): mark it as old.
+  await page.evaluate(() => document.querySelectorAll('#view > *').forEach((el) => el.setAttribute('data-old', '')));
+  await action();
+  await eventually(() => page.evaluate(() => document.querySelector('#view > [data-old]') === null && document.querySelector('#view > *') !== null)).toBe(true);
+  await expect.poll(() => page.locator('main h1').first().textContent()).toContain(heading);
+}
+
+/** The demo's Vite dev server on a free loopback port, as `npm run demo` serves it. */
+async function startDemo(): Promise<{ server: ViteDevServer; origin: string }> {
+  process.env.DEMO_QUERY_MS = '2';
+  const server = await createServer({
+    configFile: join(root, 'demo/vite.config.ts'),
+    logLevel: 'warn',
+    server: { host: '127.0.0.1', port: 0, hmr: false },
+  });
+  await server.listen();
+  return { server, origin: `http://127.0.0.1:${(server.httpServer!.address() as AddressInfo).port}` };
+}
+
 describe('the demo blog in Chromium', () => {
   let server: ViteDevServer;
   let origin: string;
   let browser: TestBrowser;
   const pageErrors: string[] = [];
-  const eventually = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 8000, interval: 50 });
-
   const stats = async (reset = false): Promise<Stats> => (await fetch(`${origin}/api/_stats`, { method: reset ? 'POST' : 'GET' })).json() as Promise<Stats>;
   const renders = (page: Page) => page.locator('#numbers').evaluate((el) => Number((el as HTMLElement).dataset.renders ?? 0));
   const count = async (page: Page) => Number(await page.locator('#authors-count').textContent());
-
-  /** Runs `action` (a click, a goto, back), then waits until a new view with `heading` is shown. */
-  async function step(page: Page, action: () => Promise<unknown>, heading: string): Promise<void> {
-    // The view in #view is replaced by each render (and gone after a reload): mark it as old.
-    await page.evaluate(() => document.querySelectorAll('#view > *').forEach((el) => el.setAttribute('data-old', '')));
-    await action();
-    await eventually(() => page.evaluate(() => document.querySelector('#view > [data-old]') === null && document.querySelector('#view > *') !== null)).toBe(true);
-    await expect.poll(() => page.locator('main h1').first().textContent()).toContain(heading);
-  }
 
   async function open(path = '/', profile = browser): Promise<Page> {
     const page = await profile.newPage();
@@ -60,14 +72,7 @@ describe('the demo blog in Chromium', () => {
   }
 
   beforeAll(async () => {
-    process.env.DEMO_QUERY_MS = '2';
-    server = await createServer({
-      configFile: join(root, 'demo/vite.config.ts'),
-      logLevel: 'warn',
-      server: { host: '127.0.0.1', port: 0, hmr: false },
-    });
-    await server.listen();
-    origin = `http://127.0.0.1:${(server.httpServer!.address() as AddressInfo).port}`;
+    ({ server, origin } = await startDemo());
     browser = await launchBrowser();
     await browser.context.addCookies([{ name: 'demo_user', value: 'alice', url: origin }]);
   });
@@ -259,6 +264,60 @@ describe('the demo blog in Chromium', () => {
     expect((await stats()).queries).toBeGreaterThan(0);
     await page.close();
     if (!process.env.CACHETTE_SCREENSHOTS) await rm(outDir, { recursive: true, force: true });
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('the demo blog offline', () => {
+  let server: ViteDevServer | undefined;
+  let origin: string;
+  let browser: TestBrowser;
+
+  beforeAll(async () => {
+    ({ server, origin } = await startDemo());
+    browser = await launchBrowser();
+    await browser.context.addCookies([{ name: 'demo_user', value: 'alice', url: origin }]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('a reload with the server stopped renders the blog from the caches, and a visited author page opens', async () => {
+    const pageErrors: string[] = [];
+    const page = await browser.newPage();
+    page.on('pageerror', (error) => pageErrors.push(String(error)));
+    // A first visit: the page loads before its worker exists, then hands its files to it.
+    await page.goto(`${origin}/`);
+    await waitForController(page);
+    await eventually(() => page.locator('#worker-status').getAttribute('data-offline')).toBe('ready');
+    await eventually(() => page.locator('main .articles .title').count()).toBeGreaterThan(0);
+    // A couple of views, by the app's own links (no reload): their API responses are stored.
+    await step(page, () => page.locator('.top a', { hasText: 'alice' }).click(), 'alice');
+    const alicesArticles = await page.locator('main .articles .title').allTextContents();
+    expect(alicesArticles.length).toBeGreaterThan(0);
+    await step(page, () => page.getByRole('link', { name: 'Articles', exact: true }).click(), 'Articles');
+    const titles = await page.locator('main .articles .title').allTextContents();
+    const authors = await page.locator('#authors-count').textContent();
+    const top = await page.locator('.top li').allTextContents();
+    expect(titles.length).toBeGreaterThan(0);
+    expect(top.join(' ')).toMatch(/alice \d+ articles/);
+
+    // The server stops: its port refuses connections.
+    await server!.close();
+    server = undefined;
+    await expect(fetch(`${origin}/`)).rejects.toThrow();
+
+    await step(page, () => page.reload(), 'Articles');
+    await eventually(() => page.locator('main .articles .title').allTextContents()).toEqual(titles);
+    expect(await page.locator('#authors-count').textContent()).toBe(authors);
+    expect(await page.locator('.top li').allTextContents()).toEqual(top);
+    // The author page's data comes from the worker's API cache (the page caches only the list's fragments).
+    await step(page, () => page.locator('.top a', { hasText: 'alice' }).click(), 'alice');
+    expect(await page.locator('main .articles .title').allTextContents()).toEqual(alicesArticles);
+    expect(await page.locator('#numbers').getAttribute('data-worker-hits')).toBe('1');
+    expect(await page.locator('#numbers').getAttribute('data-requests')).toBe('0');
+    await page.close();
     expect(pageErrors).toEqual([]);
   });
 });
