@@ -48,6 +48,12 @@ export interface RouteInfo {
   keyPrefix: string;
   tags: string[];
   invalidatedBy: RoutePattern[];
+  /** Seconds a stale entry is served while it is refreshed; absent when 0. */
+  staleWhileRevalidate?: number;
+  /** Seconds a stale entry answers for a failed network; absent when 0. */
+  staleIfError?: number;
+  /** The query parameters left out of the key, as text (`'fbclid'`, `'/^utm_/'`); absent when none. */
+  ignoreParams?: string[];
 }
 
 /** A route as it crosses `postMessage`: its `invalidatedBy` patterns as text. */

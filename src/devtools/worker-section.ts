@@ -44,7 +44,7 @@ export function workerSection(doc: Document, w: PanelWorker): Child[] {
                   null,
                   h(doc, 'td', null, h(doc, 'div', { class: 'key', title: r.id }, r.match)),
                   h(doc, 'td', null, r.kind),
-                  h(doc, 'td', { class: 'num' }, formatTtl(r.ttl)),
+                  h(doc, 'td', { class: 'num', title: httpOptions(r) || null }, formatTtl(r.ttl), r.staleWhileRevalidate ? ` +swr ${formatTtl(r.staleWhileRevalidate)}` : null, r.staleIfError ? ` +sie ${formatTtl(r.staleIfError)}` : null),
                   h(doc, 'td', { class: 'key' }, r.cache),
                   h(doc, 'td', { class: 'num' }, r.hits),
                   h(doc, 'td', { class: 'num' }, r.misses),
@@ -59,4 +59,15 @@ export function workerSection(doc: Document, w: PanelWorker): Child[] {
           ),
         ),
   ];
+}
+
+// The route's HTTP options in words, for the TTL cell's tooltip ('' when it has none).
+function httpOptions(r: PanelWorker['routes'][number]): string {
+  return [
+    r.staleWhileRevalidate ? `stale-while-revalidate ${r.staleWhileRevalidate}s` : '',
+    r.staleIfError ? `stale-if-error ${r.staleIfError}s` : '',
+    Array.isArray(r.ignoreParams) && r.ignoreParams.length ? `ignores ${r.ignoreParams.join(', ')}` : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
 }

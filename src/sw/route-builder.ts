@@ -96,7 +96,20 @@ function check(d: RouteDeclaration): CheckedRoute {
     id = `${id}:${match}`;
   }
   return {
-    info: { id, kind, match, ttl: seconds, cache, keyPrefix, tags: [...tags], invalidatedBy: [...invalidatedBy] },
+    info: {
+      id,
+      kind,
+      match,
+      ttl: seconds,
+      cache,
+      keyPrefix,
+      tags: [...tags],
+      invalidatedBy: [...invalidatedBy],
+      // Listed only when set, so a route without them reads as before.
+      ...(staleWhileRevalidate > 0 ? { staleWhileRevalidate } : {}),
+      ...(staleIfError > 0 ? { staleIfError } : {}),
+      ...(ignoreParams.length ? { ignoreParams: ignoreParams.map(String) } : {}),
+    },
     caching: { id, cache, keyPrefix, timeout, tags, opaque: values.opaque === true, staleWhileRevalidate, staleIfError, ignoreParams },
     ...(matcher ? { matcher } : {}),
   };

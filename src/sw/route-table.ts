@@ -24,5 +24,5 @@ export function forgetRoute(id: string): void {
  * @example routeTable().map((r) => `${r.match} ${r.ttl}s`)
  */
 export function routeTable(): RouteInfo[] {
-  return [...rows.values()].map((row) => ({ ...row, tags: [...row.tags], invalidatedBy: [...row.invalidatedBy] }));
+  return [...rows.values()].map((row) => ({ ...row, tags: [...row.tags], invalidatedBy: [...row.invalidatedBy], ...(row.ignoreParams ? { ignoreParams: [...row.ignoreParams] } : {}) }));
 }

@@ -246,6 +246,9 @@ describe.each(['idb', 'cache-storage'] as const)('route HTTP options with the %s
     expect(await cell('/api/etag', 7)).toBe('1');
     expect(await cell('/api/swr-etag', 7)).toBe('1');
     expect(await cell('/api/sie', 8)).toBe('2');
+    expect(await cell('/api/swr-etag', 2)).toContain('+swr');
+    expect(await cell('/api/sie', 2)).toContain('+sie');
+    expect(await table.locator('tr', { hasText: '/api/utm' }).locator('td').nth(2).getAttribute('title')).toBe('ignores /^utm_/, fbclid');
     await page.evaluate(() => (window as unknown as { unmountDevtools(): void }).unmountDevtools());
   });
 });

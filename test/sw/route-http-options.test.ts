@@ -73,6 +73,18 @@ describe('route options', () => {
     expect(() => cachePage(60, { ignoreParams: [''] })).toThrow(/cachePage: ignoreParams must be an array/);
     expect(routeTable().length).toBe(before);
   });
+
+  it('are listed in the route table when set', () => {
+    const stop = cacheRoutes([
+      { match: '/listed', ttl: 60, staleWhileRevalidate: 30, staleIfError: 600, ignoreParams: ['fbclid', /^utm_/] },
+      { match: '/plain', ttl: 60 },
+    ]);
+    const [listed, plain] = routeTable().filter((r) => r.match === '/listed' || r.match === '/plain');
+    expect(listed).toMatchObject({ staleWhileRevalidate: 30, staleIfError: 600, ignoreParams: ['fbclid', '/^utm_/'] });
+    expect(plain).not.toHaveProperty('staleWhileRevalidate');
+    expect(plain).not.toHaveProperty('ignoreParams');
+    stop();
+  });
 });
 
 describe('stale entries', () => {
