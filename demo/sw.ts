@@ -4,7 +4,9 @@
 // page, its modules and assets) goes through an HTTP cache, by the server's own headers.
 // Both keep the app usable offline: a reload with the server stopped renders the blog from
 // what they hold.
-import { registerRoute } from 'workbox-routing';
+import { NavigationRoute, registerRoute } from 'workbox-routing';
+// The router registerRoute() fills: the app-shell route below hands it a request of its own.
+import { getOrCreateDefaultRouter } from 'workbox-routing/utils/getOrCreateDefaultRouter.js';
 import { cacheRoutes, defineCaches, httpCache } from '../src/sw/index.js';
 import { TAGS } from './app/stale.js';
 
@@ -25,6 +27,23 @@ registerRoute(
 // The invalidation hub's event stream (the API's, see api/blog-api.ts): a live stream, never
 // a cache's business.
 registerRoute(({ url, sameOrigin }) => sameOrigin && url.pathname === '/cachette/events', ({ request }) => fetch(request));
+
+// The app shell (Workbox's "navigation fallback"): every view of the SPA (`/?page=2`,
+// `/authors/alice`, `/me`, `/numbers`) is the same index.html, which the server sends for
+// any of them. A navigation to one is answered as the page `/` is, by the per-site cache
+// below: one stored copy, revalidated on each load, and a reload on any view works offline,
+// even one the browser never loaded as a page. API, modules and assets never match.
+const views = [/^\/(\?|$)/, /^\/authors\/[^/?]+(\?|$)/, /^\/me(\?|$)/, /^\/numbers(\?|$)/];
+registerRoute(
+  new NavigationRoute(
+    ({ url, request, event }) => {
+      // Not a navigation (mode `cors`): this request goes past this route, to the per-site cache.
+      const shell = new Request(new URL('/', url).href, { headers: request.headers, credentials: 'same-origin' });
+      return getOrCreateDefaultRouter().handleRequest({ request: shell, event }) ?? fetch(request);
+    },
+    { allowlist: views },
+  ),
+);
 
 // Any change to an author (create, delete) or to articles (publish), made in this browser.
 const authorsChanged = ['/api/authors', '/api/authors/:username'];

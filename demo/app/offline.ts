@@ -17,8 +17,9 @@ const NOT_THE_APP = /^\/(api|cachette)\//;
  */
 export async function storeShell(): Promise<number> {
   if (!navigator.serviceWorker?.controller) return 0;
-  const navigation = performance.getEntriesByType('navigation')[0]?.name ?? location.href;
-  const urls = new Set<string>([navigation]);
+  // The app shell: the worker answers every view's navigation with the page `/` (sw.ts).
+  const shell = new URL('/', location.href).href;
+  const urls = new Set<string>([shell]);
   for (const entry of performance.getEntriesByType('resource')) {
     const url = new URL(entry.name);
     if (url.origin === location.origin && !NOT_THE_APP.test(url.pathname)) urls.add(url.href);
@@ -26,8 +27,8 @@ export async function storeShell(): Promise<number> {
   const fetched = await Promise.all(
     [...urls].map(async (url) => {
       try {
-        // The page as a navigation asks for it (Vite answers HTML to an Accept that wants it), the rest as they were asked for.
-        const response = await fetch(url, url === navigation ? { headers: { Accept: 'text/html' } } : {});
+        // The page as a navigation asks for it, the rest as they were asked for.
+        const response = await fetch(url, url === shell ? { headers: { Accept: 'text/html' } } : {});
         await response.arrayBuffer();
         return response.ok ? 1 : 0;
       } catch {

@@ -317,6 +317,9 @@ describe('the demo blog offline', () => {
     expect(await page.locator('main .articles .title').allTextContents()).toEqual(alicesArticles);
     expect(await page.locator('#numbers').getAttribute('data-worker-hits')).toBe('1');
     expect(await page.locator('#numbers').getAttribute('data-requests')).toBe('0');
+    // Reloaded there, a page the browser never loaded as a page: the worker answers it with the app shell.
+    await step(page, () => page.reload(), 'alice');
+    expect(await page.locator('main .articles .title').allTextContents()).toEqual(alicesArticles);
     await page.close();
     expect(pageErrors).toEqual([]);
   });
