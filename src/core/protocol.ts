@@ -225,15 +225,23 @@ function isRouteSnapshot(value: unknown): value is RouteSnapshot {
     (value.kind === 'site' || value.kind === 'page' || value.kind === 'route') &&
     (value.ttl === null || isFiniteNumber(value.ttl)) &&
     isArrayOf(value.tags, isString) &&
-    isArrayOf(value.invalidatedBy, isString)
+    isArrayOf(value.invalidatedBy, isString) &&
+    (value.staleWhileRevalidate === undefined || isFiniteNumber(value.staleWhileRevalidate)) &&
+    (value.staleIfError === undefined || isFiniteNumber(value.staleIfError)) &&
+    (value.ignoreParams === undefined || isArrayOf(value.ignoreParams, isString))
   );
 }
 
 function isCountersByName(value: unknown): value is Record<string, Counters> {
-  return isRecord(value) && Object.values(value).every((c) => isRecord(c) && COUNTERS.every((k) => isFiniteNumber(c[k])));
+  return (
+    isRecord(value) &&
+    Object.values(value).every((c) => isRecord(c) && COUNTERS.every((k) => isFiniteNumber(c[k])) && LATER_COUNTERS.every((k) => c[k] === undefined || isFiniteNumber(c[k])))
+  );
 }
 
 const COUNTERS: readonly (keyof Counters)[] = ['hits', 'misses', 'stored', 'notStored', 'errors'];
+/** Counters a worker from before stale answers and revalidations does not send. */
+const LATER_COUNTERS: readonly (keyof Counters)[] = ['revalidations', 'stale'];
 
 function isErrorSnapshot(value: unknown): value is ErrorSnapshot {
   return isRecord(value) && typeof value.context === 'string' && typeof value.message === 'string' && isFiniteNumber(value.time);

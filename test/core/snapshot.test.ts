@@ -10,12 +10,12 @@ async function workerSnapshot(): Promise<WorkerSnapshot> {
   const cache = getCache();
   await cache.set('forever', 1, null, { tags: ['t'] });
   await cache.set('soon', 2, 60);
-  const counters = { hits: 1, misses: 2, stored: 3, notStored: 0, errors: 0 };
+  const counters = { hits: 1, misses: 2, stored: 3, notStored: 0, errors: 0, revalidations: 4, stale: 5 };
   return {
     scope: 'https://app.test/',
     scriptURL: 'https://app.test/sw.js',
     caches: [await snapshotCache(cache, Date.now())],
-    routes: [{ id: 'route:0.0:/api/:id', kind: 'route', match: '/api/:id', ttl: null, cache: 'default', keyPrefix: '', tags: ['api'], invalidatedBy: ['/^https:/'] }],
+    routes: [{ id: 'route:0.0:/api/:id', kind: 'route', match: '/api/:id', ttl: null, cache: 'default', keyPrefix: '', tags: ['api'], invalidatedBy: ['/^https:/'], staleWhileRevalidate: 30, staleIfError: 86400, ignoreParams: ['fbclid', '/^utm_/'] }],
     stats: { routes: { 'route:0.0:/api/:id': counters }, caches: { default: counters } },
     errors: [{ context: 'reading x', message: 'QuotaExceededError: full', time: 1 }],
   };
@@ -49,6 +49,11 @@ describe('the devtools snapshot', () => {
       (s) => (s.routes[0].ttl = Infinity),
       (s) => (s.routes[0].invalidatedBy = [/x/]),
       (s) => (s.stats.routes['route:0.0:/api/:id'].hits = undefined),
+      (s) => (s.stats.routes['route:0.0:/api/:id'].revalidations = '4'),
+      (s) => (s.stats.caches.default.stale = Number.NaN),
+      (s) => (s.routes[0].staleWhileRevalidate = '30'),
+      (s) => (s.routes[0].staleIfError = null),
+      (s) => (s.routes[0].ignoreParams = [/^utm_/]),
       (s) => (s.stats.caches = null),
       (s) => (s.errors[0].time = '1'),
     ];
