@@ -7,14 +7,10 @@
  * summarizes; it also re-checks the server's counts.
  */
 import type { FetchResult } from './fetch-hit-frame.js';
+import { openFrame, sleep, type Frame, type VariantSetup } from './lib/frames.js';
 import { assertIsolated, numberParam, runAndReport, timerResolution } from './lib/harness.js';
 import { shuffle, mulberry32 } from './lib/random.js';
 
-interface VariantSetup {
-  id: string;
-  origin: string;
-  worker: boolean;
-}
 interface SizeSetup {
   id: string;
   path: string;
@@ -24,14 +20,7 @@ interface Setup {
   variants: VariantSetup[];
   sizes: SizeSetup[];
 }
-interface Ready {
-  type: 'ready';
-  controller: string | null;
-  crossOriginIsolated: boolean;
-  timerResolutionMs: number;
-}
 
-const READY_TIMEOUT_MS = 30_000;
 const FETCH_TIMEOUT_MS = 10_000;
 /** How many times a variant may miss after the first fetch before warming fails (its store is asynchronous). */
 const WARM_TRIES = 40;
@@ -51,7 +40,7 @@ void runAndReport(async () => {
 
   status.textContent = 'opening frames…';
   const frames = new Map<string, Frame>();
-  for (const variant of setup.variants) frames.set(variant.id, await openFrame(variant));
+  for (const variant of setup.variants) frames.set(variant.id, await openFrame(variant, FETCH_TIMEOUT_MS));
 
   status.textContent = 'warming…';
   const warm: Record<string, Record<string, WarmResult>> = {};
@@ -108,56 +97,6 @@ void runAndReport(async () => {
   };
 });
 
-interface Frame {
-  ready: Ready;
-  fetch(path: string): Promise<FetchResult>;
-}
-
-/** Embeds the variant's frame, hands it a port, and waits until its worker controls it. */
-async function openFrame(variant: VariantSetup): Promise<Frame> {
-  const iframe = document.createElement('iframe');
-  // Cross-origin frames are isolated (fine-grained timers) only when the page delegates it.
-  iframe.allow = 'cross-origin-isolated';
-  iframe.src = `${variant.origin}/fetch-hit-frame.html`;
-  const loaded = new Promise((resolve) => iframe.addEventListener('load', resolve, { once: true }));
-  document.querySelector('#frames')!.append(iframe);
-  await withTimeout(loaded, READY_TIMEOUT_MS, `the frame of ${variant.id} did not load`);
-  const { port1, port2 } = new MessageChannel();
-  let pending: ((data: unknown) => void) | undefined;
-  port1.onmessage = (event) => {
-    const resolve = pending;
-    pending = undefined;
-    resolve?.(event.data);
-  };
-  const ask = (send: () => void, timeoutMs: number, what: string): Promise<unknown> => {
-    if (pending) throw new Error(`${variant.id}: one request at a time`);
-    const answer = new Promise((resolve) => {
-      pending = resolve;
-    });
-    send();
-    return withTimeout(answer, timeoutMs, `${variant.id}: ${what}`);
-  };
-  const ready = (await ask(
-    () => iframe.contentWindow!.postMessage({ type: 'init', worker: variant.worker }, variant.origin, [port2]),
-    READY_TIMEOUT_MS,
-    'the frame did not get ready',
-  )) as Ready | { type: 'error'; error: string };
-  if (ready.type === 'error') throw new Error(`${variant.id}: the frame failed: ${ready.error}`);
-  if (!ready.crossOriginIsolated) throw new Error(`${variant.id}: the frame is not cross-origin isolated; its timer would be coarsened to 100 µs`);
-  if (variant.worker && ready.controller !== `${variant.origin}/sw.js`) {
-    throw new Error(`${variant.id}: the frame is controlled by ${ready.controller ?? 'no worker'}, expected ${variant.origin}/sw.js`);
-  }
-  if (!variant.worker && ready.controller !== null) throw new Error(`${variant.id}: the reference frame is controlled by ${ready.controller}`);
-  return {
-    ready,
-    async fetch(path) {
-      const result = (await ask(() => port1.postMessage({ path }), FETCH_TIMEOUT_MS, `fetching ${path} timed out`)) as FetchResult | { error: string };
-      if ('error' in result) throw new Error(`${variant.id}: fetching ${path} failed in the frame: ${result.error}`);
-      return result;
-    },
-  };
-}
-
 interface WarmResult {
   /** Fetches it took until one did not reach the server (the first is always a miss). */
   fetches: number;
@@ -204,17 +143,4 @@ async function serverHits(origin: string): Promise<Record<string, number>> {
   if (!response.ok) throw new Error(`${origin}/__hits answered ${response.status}`);
   return (await response.json()) as Record<string, number>;
 }
-
-function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${message} (after ${ms / 1000} s)`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 
