@@ -11,7 +11,10 @@ import { cacheRoutes, defineCaches, httpCache } from '../src/sw/index.js';
 import { TAGS } from './app/stale.js';
 
 defineCaches({
-  default: { backend: 'idb', location: 'demo-sw' },
+  // The per-site cache (httpCache below): the page and, in `vite` dev, some 70 modules, each
+  // revalidated on every load. Cache Storage keeps native responses: a dev reload took
+  // ~0.7 s with it, ~1.3 s with IndexedDB (~0.55 s when the worker left them to the network).
+  default: { backend: 'cache-storage', location: 'demo-sw' },
   // The page names this one too (main.ts): the tab applying an invalidation empties it first.
   api: { backend: 'cache-storage', location: 'demo-api', maxEntries: 500 },
 });
