@@ -119,7 +119,8 @@ describe.each(['idb', 'cache-storage'] as const)('the worker’s rules with the 
       },
       [path, init] as const,
     );
-    for (let i = 0; i < 100 && settledCount(await stats()) <= before; i += 1) await new Promise((r) => setTimeout(r, 20));
+    // Up to 10 s: on a loaded machine the worker's write can lag the response by seconds.
+    for (let i = 0; i < 500 && settledCount(await stats()) <= before; i += 1) await new Promise((r) => setTimeout(r, 20));
     return result;
   }
 
