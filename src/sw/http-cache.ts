@@ -31,6 +31,7 @@ import { varyHeaders } from './cacheability.js';
 import { freshnessLifetime, initialAge, staleOnError, storedHeaders, unstorableReason, usability, type StoredFacts } from './http-freshness.js';
 import { answerRange } from './http-range.js';
 import { setUpWorker } from './lifecycle.js';
+import { describe } from '../core/options.js';
 import { aliasOption, knownOptions, optionsObject, prefixOption } from './options.js';
 import { catchUpOnce } from './push-catch-up.js';
 import { keep, lookUp, varyHash } from './request-key.js';
@@ -49,6 +50,13 @@ export interface HttpCacheOptions {
   cache?: string;
   /** Default `''`. */
   keyPrefix?: string;
+  /**
+   * The app shell of a single-page app (Workbox's navigation fallback): a navigation to a
+   * path `allowlist` matches (every path when absent) and `denylist` does not is answered as
+   * a request for `url` would be, from the one stored copy of the shell. So a reload on any
+   * view works offline, even one the browser never loaded as a page.
+   */
+  navigationFallback?: { url: string; allowlist?: RegExp[]; denylist?: RegExp[] };
 }
 
 /** The route id of `httpCache` in the route table and the stats. */
@@ -76,14 +84,18 @@ interface HttpRoute {
 export function httpCache(options?: HttpCacheOptions): () => void {
   const where = 'httpCache';
   const values = optionsObject(options, where);
-  knownOptions(values, ['cache', 'keyPrefix'], where);
+  knownOptions(values, ['cache', 'keyPrefix', 'navigationFallback'], where);
   const route: HttpRoute = { cache: aliasOption(values.cache, where), keyPrefix: prefixOption(values.keyPrefix, where) };
+  const shell = fallbackOption(values.navigationFallback, where);
   setUpWorker();
   let active = true;
   declareRoute({ id: ROUTE_ID, kind: 'site', match: '(same origin, HTTP rules)', ttl: null, cache: route.cache, keyPrefix: route.keyPrefix, tags: [], invalidatedBy: [] });
   const ours = (request: Request) => active && new URL(request.url).origin === self.location.origin;
   const handler: RouteHandlerObject = {
-    handle: ({ request, event }: RouteHandlerCallbackOptions) => (ours(request) ? respondHttp(request, event as FetchEvent, route) : fetch(request)),
+    handle: ({ request, event }: RouteHandlerCallbackOptions) => {
+      if (!ours(request)) return fetch(request);
+      return respondHttp(shell?.(request) ?? request, event as FetchEvent, route);
+    },
   };
   setDefaultHandler(handler);
   // After every route the script registers, as a default handler would be.
@@ -102,6 +114,34 @@ export function httpCache(options?: HttpCacheOptions): () => void {
     active = false;
     self.removeEventListener('fetch', otherMethods);
     forgetRoute(ROUTE_ID);
+  };
+}
+
+/**
+ * The `navigationFallback` option, checked: a function giving the shell's request for a
+ * navigation it covers (`undefined` for any other request), or `undefined` without one.
+ */
+function fallbackOption(value: unknown, where: string): ((request: Request) => Request | undefined) | undefined {
+  if (value === undefined) return undefined;
+  const what = `${where}: navigationFallback`;
+  if (typeof value !== 'object' || value === null) throw new TypeError(`cachette: ${what} must be { url: '/index.html', allowlist?: RegExp[], denylist?: RegExp[] }, got ${describe(value)}`);
+  knownOptions(value, ['url', 'allowlist', 'denylist'], what);
+  const { url, allowlist, denylist } = value as Record<string, unknown>;
+  if (typeof url !== 'string' || !url.startsWith('/')) throw new TypeError(`cachette: ${what}.url must be a same-origin path like '/index.html', got ${describe(url)}`);
+  const patterns = (list: unknown, name: string): RegExp[] | undefined => {
+    if (list === undefined) return undefined;
+    if (!Array.isArray(list) || !list.every((p) => p instanceof RegExp)) throw new TypeError(`cachette: ${what}.${name} must be an array of RegExps, got ${describe(list)}`);
+    return list;
+  };
+  const allow = patterns(allowlist, 'allowlist');
+  const deny = patterns(denylist, 'denylist') ?? [];
+  const target = new URL(url, self.location.origin).href;
+  return (request) => {
+    if (request.mode !== 'navigate') return undefined;
+    const { pathname, search } = new URL(request.url);
+    const path = pathname + search;
+    if ((allow && !allow.some((p) => p.test(path))) || deny.some((p) => p.test(path))) return undefined;
+    return new Request(target, { headers: request.headers, credentials: request.credentials });
   };
 }
 

@@ -47,7 +47,7 @@ afterEach(() => {
 
 describe('httpCache options', () => {
   it('rejects unknown options and bad values with a TypeError naming them', () => {
-    expect(() => httpCache({ seconds: 60 } as never)).toThrow(/unknown option 'seconds' for httpCache; accepted: cache, keyPrefix/);
+    expect(() => httpCache({ seconds: 60 } as never)).toThrow(/unknown option 'seconds' for httpCache; accepted: cache, keyPrefix, navigationFallback/);
     expect(() => httpCache({ cache: 3 } as never)).toThrow(/httpCache: cache must be an alias name, got number 3/);
     expect(() => httpCache('default' as never)).toThrow(/httpCache takes an options object/);
   });
@@ -180,6 +180,36 @@ describe('httpCache and unsafe methods', () => {
     expect(responded).toBeDefined();
     expect((await responded!).status).toBe(200);
     expect(await (await ask('/thing')).text()).toBe('v2');
+  });
+});
+
+describe('httpCache navigationFallback', () => {
+  /** A navigation (Node's Request cannot be constructed with mode 'navigate'). */
+  const navigation = (path: string) => Object.defineProperty(new Request(ORIGIN + path), 'mode', { value: 'navigate' });
+  const navigate = async (path: string) => {
+    const response = await getOrCreateDefaultRouter().handleRequest({ request: navigation(path), event })!;
+    await Promise.all(pending.splice(0));
+    return response.text();
+  };
+
+  it('answers the navigations it covers with the one stored shell', async () => {
+    stop();
+    stop = httpCache({ navigationFallback: { url: '/', allowlist: [/^\/(\?|$)/, /^\/authors\//], denylist: [/^\/authors\/admin/] } });
+    let n = 0;
+    answer = (request) => new Response(`${new URL(request.url).pathname} ${++n}`, { headers: { 'Cache-Control': 'max-age=600' } });
+    expect(await navigate('/authors/alice')).toBe('/ 1');
+    expect(await navigate('/?page=2')).toBe('/ 1');
+    expect(await navigate('/authors/admin')).toBe('/authors/admin 2');
+    expect(await navigate('/about')).toBe('/about 3');
+    // Not a navigation: the URL itself.
+    expect(await (await ask('/authors/bob')).text()).toBe('/authors/bob 4');
+  });
+
+  it('rejects a malformed navigationFallback, naming it', () => {
+    expect(() => httpCache({ navigationFallback: '/' } as never)).toThrow(/httpCache: navigationFallback must be \{ url/);
+    expect(() => httpCache({ navigationFallback: { url: 'index.html' } })).toThrow(/navigationFallback.url must be a same-origin path/);
+    expect(() => httpCache({ navigationFallback: { url: '/', allowlist: ['/a'] } } as never)).toThrow(/navigationFallback.allowlist must be an array of RegExps/);
+    expect(() => httpCache({ navigationFallback: { url: '/', allow: [] } } as never)).toThrow(/unknown option 'allow' for httpCache: navigationFallback; accepted: url, allowlist, denylist/);
   });
 });
 
