@@ -4,9 +4,7 @@
 // page, its modules and assets) goes through an HTTP cache, by the server's own headers.
 // Both keep the app usable offline: a reload with the server stopped renders the blog from
 // what they hold.
-import { NavigationRoute, registerRoute } from 'workbox-routing';
-// The router registerRoute() fills: the app-shell route below hands it a request of its own.
-import { getOrCreateDefaultRouter } from 'workbox-routing/utils/getOrCreateDefaultRouter.js';
+import { registerRoute } from 'workbox-routing';
 import { cacheRoutes, defineCaches, httpCache } from '../src/sw/index.js';
 import { TAGS } from './app/stale.js';
 
@@ -33,20 +31,10 @@ registerRoute(({ url, sameOrigin }) => sameOrigin && url.pathname === '/cachette
 
 // The app shell (Workbox's "navigation fallback"): every view of the SPA (`/?page=2`,
 // `/authors/alice`, `/me`, `/numbers`) is the same index.html, which the server sends for
-// any of them. A navigation to one is answered as the page `/` is, by the per-site cache
-// below: one stored copy, revalidated on each load, and a reload on any view works offline,
-// even one the browser never loaded as a page. API, modules and assets never match.
+// any of them. httpCache() (below) answers a navigation to one as the page `/`: one stored
+// copy, revalidated on each load, and a reload on any view works offline, even one the
+// browser never loaded as a page. API, modules and assets are never navigations.
 const views = [/^\/(\?|$)/, /^\/authors\/[^/?]+(\?|$)/, /^\/me(\?|$)/, /^\/numbers(\?|$)/];
-registerRoute(
-  new NavigationRoute(
-    ({ url, request, event }) => {
-      // Not a navigation (mode `cors`): this request goes past this route, to the per-site cache.
-      const shell = new Request(new URL('/', url).href, { headers: request.headers, credentials: 'same-origin' });
-      return getOrCreateDefaultRouter().handleRequest({ request: shell, event }) ?? fetch(request);
-    },
-    { allowlist: views },
-  ),
-);
 
 // Any change to an author (create, delete) or to articles (publish), made in this browser.
 const authorsChanged = ['/api/authors', '/api/authors/:username'];
@@ -74,4 +62,4 @@ cacheRoutes([
 // (its client, `/@fs/` modules, pre-bundled dependencies, immutable) go through it too:
 // offline, only the HMR websocket fails. Django's rules would never store Vite's answers
 // (`no-cache`, `max-age=0`), so `cacheSite()` could not do this.
-httpCache();
+httpCache({ navigationFallback: { url: '/', allowlist: views } });
