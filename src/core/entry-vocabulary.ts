@@ -8,6 +8,7 @@
 const URL_TAG_PREFIX = 'cachette:url:';
 const ROUTE_TAG_PREFIX = 'cachette:route:';
 const VARY_TAG_PREFIX = 'cachette:vary:';
+const FRESH_TAG_PREFIX = 'cachette:fresh-until:';
 const PAGE_KEY_PREFIX = 'cachette.sw.page.';
 /** Versions before the one-read hit kept each URL's Vary list under its own key; such entries linger until they expire. */
 const LEGACY_VARY_LIST_KEY_PREFIX = 'cachette.sw.headers.';
@@ -35,6 +36,16 @@ export function routeTag(routeId: string): string {
 }
 
 /**
+ * The tag of a worker entry kept past its freshness (to be served stale or revalidated):
+ * when it stops being fresh, in ms since the epoch, for the devtools' "time left" (the
+ * entry's own expiry is then later, or never).
+ * @example freshTag(Date.now() + 60_000) // 'cachette:fresh-until:1795…'
+ */
+export function freshTag(freshUntil: number): string {
+  return FRESH_TAG_PREFIX + String(Math.round(freshUntil));
+}
+
+/**
  * The tag `cacheFragment` gives a fragment for each of its vary-on values.
  * @example varyTag('alice') // 'cachette:vary:alice'
  */
@@ -59,6 +70,8 @@ export interface EntryTags {
   routeId?: string;
   /** Whether it is a URL's Vary list rather than a response. */
   varyList: boolean;
+  /** When a worker entry kept past its freshness stops being fresh (ms since the epoch). */
+  freshUntil?: number;
   /** Every other tag: the caller's, the session's, a fragment's vary-on values. */
   rest: string[];
 }
@@ -74,6 +87,7 @@ export function parseTags(tags: readonly unknown[]): EntryTags {
     if (tag.startsWith(URL_TAG_PREFIX)) parsed.url ??= tag.slice(URL_TAG_PREFIX.length);
     else if (tag.startsWith(ROUTE_TAG_PREFIX)) parsed.routeId ??= tag.slice(ROUTE_TAG_PREFIX.length);
     else if (tag === VARY_LIST_TAG) parsed.varyList = true;
+    else if (tag.startsWith(FRESH_TAG_PREFIX) && Number.isFinite(Number(tag.slice(FRESH_TAG_PREFIX.length)))) parsed.freshUntil ??= Number(tag.slice(FRESH_TAG_PREFIX.length));
     else parsed.rest.push(tag);
   }
   return parsed;

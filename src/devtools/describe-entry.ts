@@ -25,7 +25,7 @@ const GENERIC_KEY = /^([^:]*):(-?\d+):([\s\S]*)$/;
  * // { label: 'greeting', callerKey: 'greeting', version: 1, expires: null, kind: 'value', ... }
  */
 export function describeEntry(facts: EntryFacts, shape: KeyShape, routeName: (id: string) => string = (id) => id): PanelEntry {
-  const { url, routeId, varyList, rest: tags } = parseTags(facts.tags);
+  const { url, routeId, varyList, freshUntil, rest: tags } = parseTags(facts.tags);
   const route = routeId === undefined ? undefined : routeName(routeId);
   const { key, size } = facts;
   const parsed = parseStoredKey(key, shape);
@@ -35,8 +35,8 @@ export function describeEntry(facts: EntryFacts, shape: KeyShape, routeName: (id
     label: url ?? parsed.rest,
     kind,
     size,
-    // JSON (the extension's channel) has no Infinity.
-    expires: Number.isFinite(facts.expires) ? facts.expires : null,
+    // Until it is stale, for an entry kept past its freshness. JSON (the extension's channel) has no Infinity.
+    expires: freshUntil ?? (Number.isFinite(facts.expires) ? facts.expires : null),
     tags,
   };
   if (url !== undefined) entry.url = url;

@@ -6,6 +6,12 @@ import { h, type Child } from './dom.js';
 import { formatTtl, originOf, relativeUrl } from './format.js';
 import type { PanelWorker } from './panel-data.js';
 
+/** What the short column headers mean (their tooltips). */
+const HEADER_TITLES: Record<string, string> = {
+  '304s': 'Revalidated: expired entries renewed by a 304, without downloading the body',
+  Stale: 'Stale answers: during a background refresh (stale-while-revalidate) or when the network failed (stale-if-error, offline)',
+};
+
 /**
  * The worker's part of the panel: whether one controls the page, and its route table with
  * each route's counters.
@@ -32,7 +38,7 @@ export function workerSection(doc: Document, w: PanelWorker): Child[] {
             'table',
             { 'aria-label': 'Worker routes' },
             h(doc, 'colgroup', null, h(doc, 'col', null), h(doc, 'col', { style: 'width:54px' }), h(doc, 'col', { style: 'width:96px' }), h(doc, 'col', { style: 'width:22%' }), h(doc, 'col', { style: 'width:48px' }), h(doc, 'col', { style: 'width:52px' }), h(doc, 'col', { style: 'width:52px' }), counted && [h(doc, 'col', { style: 'width:60px' }), h(doc, 'col', { style: 'width:44px' })]),
-            h(doc, 'thead', null, h(doc, 'tr', null, ['Pattern', 'Kind', 'TTL', 'Cache', 'Hits', 'Misses', 'Stored', ...(counted ? ['Revalidated', 'Stale'] : [])].map((t, i) => h(doc, 'th', { class: i === 2 || i > 3 ? 'num' : null }, t)))),
+            h(doc, 'thead', null, h(doc, 'tr', null, ['Pattern', 'Kind', 'TTL', 'Cache', 'Hits', 'Misses', 'Stored', ...(counted ? ['304s', 'Stale'] : [])].map((t, i) => h(doc, 'th', { class: i === 2 || i > 3 ? 'num' : null, title: HEADER_TITLES[t] ?? null }, t)))),
             h(
               doc,
               'tbody',

@@ -25,7 +25,7 @@ import { invalidationBus } from '../invalidations.js';
 import type { Cache } from '../core/cache.js';
 import { storeId } from '../core/apply-invalidation.js';
 import { reportError } from '../core/report.js';
-import { routeTag, urlTag } from '../core/entry-vocabulary.js';
+import { freshTag, routeTag, urlTag } from '../core/entry-vocabulary.js';
 import { parseCacheControl, type CacheControlDirectives } from './cache-control.js';
 import { varyHeaders } from './cacheability.js';
 import { freshnessLifetime, initialAge, staleOnError, storedHeaders, unstorableReason, usability, type StoredFacts } from './http-freshness.js';
@@ -404,7 +404,10 @@ function write(
     const value = await toStorable(whole, cache.store.capabilities.nativeResponses === true);
     if (invalidated()) return;
     // Kept until culled (LRU, `maxEntries`): a stale entry is still revalidated, or served offline.
-    const key = await keep(cache, route.keyPrefix, url, value, { vary, hash, seconds: null, tags: [routeTag(ROUTE_ID), urlTag(url)] });
+    const age = aged.age + Math.max(0, Date.now() - aged.at) / 1000;
+    const freshUntil = Date.now() + (freshnessLifetime(whole.status, whole.headers, aged.at) - age) * 1000;
+    const tags = [routeTag(ROUTE_ID), urlTag(url), freshTag(freshUntil)];
+    const key = await keep(cache, route.keyPrefix, url, value, { vary, hash, seconds: null, tags });
     if (invalidated()) await cache.delete(key);
     else count(ROUTE_ID, route.cache, 'stored');
   })()

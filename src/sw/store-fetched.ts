@@ -9,7 +9,7 @@ import { invalidationBus } from '../invalidations.js';
 import type { Cache } from '../core/cache.js';
 import { storeId } from '../core/apply-invalidation.js';
 import { reportError } from '../core/report.js';
-import { routeTag, SESSION_TAG, urlTag } from '../core/entry-vocabulary.js';
+import { routeTag, SESSION_TAG, urlTag, freshTag } from '../core/entry-vocabulary.js';
 import { patchResponseHeaders, storeDecision, varyHeaders, type TimeoutRule } from './cacheability.js';
 import { staleWindows, storageSeconds, writeFreshness, type StaleWindows } from './freshness.js';
 import type { IgnoredParam } from './ignore-params.js';
@@ -95,6 +95,8 @@ export async function fill(target: FillTarget, request: Request, response: Respo
   lead?.settle(parts.then((p) => ({ ...p, storedAt: now, vary, varyHash: hash }), () => undefined));
   const tags = [...route.tags, ...responseTags(response), routeTag(route.id), urlTag(url)];
   if (vary.includes('cookie') || vary.includes('authorization')) tags.push(SESSION_TAG);
+  // Kept past its freshness: the devtools show when it goes stale, not when it is dropped.
+  if (seconds !== decision.seconds && decision.seconds !== null) tags.push(freshTag(now + decision.seconds * 1000));
   writeLater(target, lead, async () => {
     const value = await toStorable({ ...(await parts), headers: stored }, cache.store.capabilities.nativeResponses === true);
     if (invalidated(target.generation)) return undefined;

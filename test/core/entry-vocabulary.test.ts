@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isLegacyVaryListKey, pageKey, parseTags, routeTag, SESSION_TAG, urlOfTag, urlTag, VARY_LIST_TAG, varyTag } from '../../src/core/entry-vocabulary.js';
+import { freshTag, isLegacyVaryListKey, pageKey, parseTags, routeTag, SESSION_TAG, urlOfTag, urlTag, VARY_LIST_TAG, varyTag } from '../../src/core/entry-vocabulary.js';
 
 describe('the entry vocabulary', () => {
   it('reads back the tags it writes, and leaves the others to the caller', () => {
@@ -18,5 +18,15 @@ describe('the entry vocabulary', () => {
     expect(parseTags([urlTag('https://app.test/x'), VARY_LIST_TAG]).varyList).toBe(true);
     expect(isLegacyVaryListKey('cachette.sw.headers.p.https://app.test/x')).toBe(true);
     expect(isLegacyVaryListKey(pageKey('p', 'https://app.test/x', 'h'))).toBe(false);
+  });
+
+  it('reads when an entry kept past its freshness goes stale, for the panel', () => {
+    expect(parseTags([urlTag('https://app.test/x'), freshTag(1_800_000_000_000.4), 'authors'])).toEqual({
+      url: 'https://app.test/x',
+      varyList: false,
+      freshUntil: 1_800_000_000_000,
+      rest: ['authors'],
+    });
+    expect(parseTags(['cachette:fresh-until:soon']).freshUntil).toBeUndefined();
   });
 });

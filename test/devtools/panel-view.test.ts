@@ -193,6 +193,14 @@ describe('describeEntry', () => {
     expect(custom.version).toBeUndefined();
     expect(custom.callerKey).toBeUndefined();
   });
+
+  it('counts a worker entry kept past its freshness down to when it goes stale, not to "never"', () => {
+    const tags = ['cachette:url:https://app.test/api/a', `cachette:fresh-until:${T0 + 60_000}`];
+    const entry = describeEntry({ key: ':1:cachette.sw.page..GET.https://app.test/api/a.h', size: 1, expires: Infinity, tags }, { keyPrefix: '', version: 1 });
+    expect(entry.expires).toBe(T0 + 60_000);
+    expect(entry.tags).toEqual([]);
+    expect(formatTimeLeft(entry.expires, T0)).toBe('1m 00s');
+  });
 });
 
 describe('formatting', () => {

@@ -242,7 +242,7 @@ describe.each(['idb', 'cache-storage'] as const)('route HTTP options with the %s
     const table = page.locator('table[aria-label="Worker routes"]');
     const cell = (pattern: string, column: number) => table.locator('tr', { hasText: pattern }).first().locator('td').nth(column).textContent();
     for (let i = 0; i < 100 && !(await table.count()); i += 1) await sleep(50);
-    expect(await table.locator('th').allTextContents()).toEqual(['Pattern', 'Kind', 'TTL', 'Cache', 'Hits', 'Misses', 'Stored', 'Revalidated', 'Stale']);
+    expect(await table.locator('th').allTextContents()).toEqual(['Pattern', 'Kind', 'TTL', 'Cache', 'Hits', 'Misses', 'Stored', '304s', 'Stale']);
     expect(await cell('/api/etag', 7)).toBe('1');
     expect(await cell('/api/swr-etag', 7)).toBe('1');
     expect(await cell('/api/sie', 8)).toBe('2');
