@@ -1,0 +1,115 @@
+/**
+ * The newcomer's path, as the README tells it: an app made of the quick start's files
+ * (test/newcomer/app), Cachette installed from its packed tarball (`npm pack` of this
+ * package, as the registry would ship it; the other packages from the registry or npm's
+ * cache), built with `vite build`, served with `vite preview`, in real Chromium. The worker
+ * must control the page and cache the API; with the worker plugin forgotten, the page must
+ * still render and the console say why there is no worker.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, waitForController, type TestBrowser } from './support/browser.js';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const template = fileURLToPath(new URL('../newcomer/app', import.meta.url));
+
+let dir: string;
+let browser: TestBrowser;
+
+/** A free loopback port. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** `vite preview` of the app on a free port, with `env`; resolves once it listens. */
+async function preview(env: Record<string, string> = {}): Promise<{ origin: string; stop: () => void }> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(join(dir, 'node_modules/.bin/vite'), ['preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
+    cwd: dir,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes(`:${port}`)) resolve();
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`vite preview exited with ${code}: ${output}`)));
+  });
+  return { origin: `http://127.0.0.1:${port}`, stop: () => child.kill() };
+}
+
+async function build(env: Record<string, string> = {}): Promise<void> {
+  await run(join(dir, 'node_modules/.bin/vite'), ['build'], { cwd: dir, env: { ...process.env, ...env } });
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'cachette-newcomer-'));
+  await cp(template, dir, { recursive: true });
+  // The package as the registry would ship it (npm test has built dist/).
+  const { stdout } = await run('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: root });
+  const tarball = join(dir, stdout.trim().split('\n').pop()!);
+  const own = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string>; dependencies: Record<string, string> };
+  // What the README's install line names, plus Vite (the app already has it).
+  await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, `vite@${own.devDependencies.vite}`, `workbox-routing@${own.dependencies['workbox-routing']}`], { cwd: dir });
+  browser = await launchBrowser();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('a new Vite app following the README', () => {
+  it('builds; its worker controls the page and caches the API', async () => {
+    await build();
+    const server = await preview();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${server.origin}/`);
+      await waitForController(page);
+      await expect.poll(() => page.textContent('#app')).toMatch(/^time: \d+$/);
+      const read = () => page.evaluate(async () => ((await (await fetch('/api/time')).json()) as { time: number }).time);
+      const first = await read();
+      // The same number again: the worker answered, the API was not called.
+      expect(await read()).toBe(first);
+      await page.close();
+    } finally {
+      server.stop();
+    }
+  }, 120_000);
+
+  it('still renders, and says why in the console, when the worker plugin is forgotten', async () => {
+    await build({ NEWCOMER_NO_PLUGIN: '1' });
+    const server = await preview({ NEWCOMER_NO_PLUGIN: '1' });
+    try {
+      // Another port: another origin, with no worker registered.
+      const page = await browser.newPage();
+      const warnings: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'warning') warnings.push(message.text());
+      });
+      await page.goto(`${server.origin}/`);
+      await expect.poll(() => page.textContent('#app')).toMatch(/^time: \d+$/);
+      await expect.poll(() => warnings.join('\n')).toContain('sw.js');
+      expect(await page.evaluate(() => navigator.serviceWorker.controller)).toBeNull();
+      await page.close();
+    } finally {
+      server.stop();
+    }
+  }, 120_000);
+});
