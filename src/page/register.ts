@@ -4,6 +4,7 @@
  * updated workers waiting to take over.
  */
 import { message } from '../core/protocol.js';
+import { diagnoseRegistration } from './register-diagnosis.js';
 
 /** Options of `register`: the platform's `RegistrationOptions`, plus how long to wait. */
 export interface RegisterOptions extends RegistrationOptions {
@@ -30,8 +31,11 @@ const MAX_TIMER = 2 ** 31 - 1;
  * page, so that the page's next fetches go through it. On a first visit the worker claims
  * the page as it activates (`cachette/sw` does); on later visits the page is controlled
  * from the start. Rejects with an Error saying why when service workers are unavailable
- * (an insecure context, a browser without them), when the registration fails (the platform
- * error is the `cause`), or when control does not arrive within `timeout` ms.
+ * (an insecure context, a browser without them), when the registration fails (the message
+ * names the likely cause: an HTML page or a 404 where the script should be, a worker that
+ * threw while evaluated; the platform error is the `cause`), or when control does not arrive
+ * within `timeout` ms (after a shift-reload, which bypasses workers for that page load). The
+ * page works without the worker, so render first and treat a rejection as a warning.
  * @example
  * import { register } from 'cachette/page';
  * const registration = await register('/sw.js');
@@ -47,7 +51,9 @@ export async function register(scriptURL: string | URL, options: RegisterOptions
   try {
     registration = await container.register(scriptURL, registrationOptions);
   } catch (cause) {
-    throw new Error(`cachette: registering the service worker ${String(scriptURL)} failed: ${describe(cause)}`, { cause });
+    // The platform's error rarely names the cause; asking for the script once more usually does.
+    const why = await diagnoseRegistration(String(scriptURL), cause);
+    throw new Error(`cachette: registering the service worker ${String(scriptURL)} failed: ${why}`, { cause });
   }
   if (!location.href.startsWith(registration.scope)) {
     throw new Error(
@@ -173,8 +179,9 @@ function whyNotControlled(registration: ServiceWorkerRegistration, timeout: numb
     const activating = active.state === 'activating' ? ' (it is still activating: check its activate event\'s waitUntil promises)' : '';
     return (
       `${prefix}: it is active${activating} but this page is not controlled. A hard reload (shift-reload) bypasses ` +
-      `service workers for that page load (reload normally), and a worker that does not call clients.claim() on ` +
-      `activate only controls pages loaded after it activated`
+      `service workers for that page load: the page keeps working, without the worker's caches, and a normal reload ` +
+      `puts it back under the worker. (A worker that does not call clients.claim() on activate only controls pages ` +
+      `loaded after it activated.)`
     );
   }
   if (registration.installing) {
@@ -213,8 +220,4 @@ function activateWaiting(waiting: ServiceWorker): Promise<void> {
 
 function redundant(worker: ServiceWorker): Error {
   return new Error(`cachette: the waiting worker ${worker.scriptURL} was discarded before it took control (a newer one replaced it?)`);
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

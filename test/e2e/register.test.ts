@@ -22,17 +22,19 @@ const workerSource = (name: string): string => fileURLToPath(new URL(`sw/${name}
 let tmp: string;
 let server: TestServer;
 let browser: TestBrowser;
-const scripts: Record<'v1' | 'v2', string> = { v1: '', v2: '' };
+const scripts: Record<'v1' | 'v2' | 'throws', string> = { v1: '', v2: '', throws: '' };
 let serving: 'v1' | 'v2' = 'v1';
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'cachette-register-'));
-  const [v1, v2] = await Promise.all([
+  const [v1, v2, throws] = await Promise.all([
     buildWorker(workerSource('register-v1.ts'), join(tmp, 'v1')),
     buildWorker(workerSource('register-v2.ts'), join(tmp, 'v2')),
+    buildWorker(workerSource('register-throws.ts'), join(tmp, 'throws')),
   ]);
   scripts.v1 = await readFile(join(v1, 'sw.js'), 'utf8');
   scripts.v2 = await readFile(join(v2, 'sw.js'), 'utf8');
+  scripts.throws = await readFile(join(throws, 'sw.js'), 'utf8');
   await writeFile(join(tmp, 'index.html'), BLANK_PAGE);
 
   server = await startServer();
@@ -212,6 +214,47 @@ describe('register', () => {
     expect(result.secure).toBe(false);
     expect(result.error).toMatch(/service workers are unavailable because this page is not a secure context/);
     await insecure.close();
+  });
+});
+
+describe('register names the likely cause of a failed registration', () => {
+  /** `register(path, { scope })` in a fresh page: the rejection's message. */
+  async function failure(path: string, scope: string): Promise<string> {
+    const page = await browser.newPage();
+    try {
+      await page.goto(server.url('/'));
+      await loadPageLibrary(page);
+      return await page.evaluate(
+        ([p, s]) => window.cachettePage.register(p!, { scope: s!, timeout: 2000 }).then(() => 'resolved', (e: Error) => e.message),
+        [path, scope],
+      );
+    } finally {
+      await page.close();
+    }
+  }
+
+  it("the SPA fallback's HTML where the script should be: is cachetteWorker() in vite.config?", async () => {
+    server.route('GET', '/spa/sw.js', {
+      body: '<!doctype html><html><body><div id="root"></div></body></html>',
+      headers: { 'Content-Type': 'text/html; charset=utf-8' },
+    });
+    const message = await failure('/spa/sw.js', '/spa/');
+    expect(message).toMatch(/^cachette: registering the service worker \/spa\/sw\.js failed: the server answered \/spa\/sw\.js with an HTML page/);
+    expect(message).toContain("Is cachetteWorker() from 'cachette/vite' in the plugins of vite.config?");
+    expect(message).toMatch(/the browser said: .*MIME type \('text\/html'\)/);
+  });
+
+  it("a 404: the path, Vite's base and import.meta.env.BASE_URL", async () => {
+    const message = await failure('/missing/sw.js', '/missing/');
+    expect(message).toContain('answered /missing/sw.js with 404 Not Found: is the path right?');
+    expect(message).toContain('import.meta.env.BASE_URL');
+  });
+
+  it('a worker that throws while evaluated: says so, with the browser message', async () => {
+    server.route('GET', '/throws/sw.js', { body: scripts.throws, headers: { 'Content-Type': 'text/javascript' } });
+    const message = await failure('/throws/sw.js', '/throws/');
+    expect(message).toMatch(/\/throws\/sw\.js downloads as JavaScript, so the worker script most likely threw during its first evaluation/);
+    expect(message).toMatch(/the browser said: TypeError: .*ServiceWorker script evaluation failed/);
   });
 });
 
