@@ -9,6 +9,7 @@
 import { invalidationBus } from '../invalidations.js';
 import { message, parseMessage } from '../core/protocol.js';
 import { reportError } from '../core/report.js';
+import { checkRouteAliasesAfterStart } from './check-aliases.js';
 import { workerSnapshot } from './devtools-snapshot.js';
 import { forgetVaryLists } from './request-key.js';
 import { workerWrites } from './worker-writes.js';
@@ -26,6 +27,7 @@ export function setUpWorker(): void {
   bus.guardWrites(workerWrites);
   // Memoised Vary lists are an in-memory copy: any invalidation may have removed the stored ones.
   bus.onInvalidate(() => forgetVaryLists());
+  checkRouteAliasesAfterStart(); // once, after the script's first evaluation (fire-and-forget)
   self.addEventListener('activate', (event) => {
     event.waitUntil(self.clients.claim());
   });
