@@ -8,6 +8,7 @@ import { errorText, snapshotCache, snapshotErrors, type CacheSnapshot } from '..
 import { requestWorkerSnapshot } from '../page/worker-snapshot.js';
 import { describeEntry } from './describe-entry.js';
 import { PANEL_DATA_VERSION, type PanelCache, type PanelData, type PanelError, type PanelRoute, type PanelStorage, type PanelWorker } from './panel-data.js';
+import { routeNamer } from './route-name.js';
 
 /** Options of `collectPanelData`. */
 export interface CollectOptions {
@@ -27,7 +28,10 @@ const MAX_ERRORS = 30;
  */
 export async function collectPanelData(options: CollectOptions = {}): Promise<PanelData> {
   const now = (options.now ?? Date.now)();
-  const [page, worker, storage] = await Promise.all([pageCaches(now), workerPart(options.workerTimeout ?? 1500), storageEstimate()]);
+  const [pageSnaps, worker, storage] = await Promise.all([pageSnapshots(now), workerPart(options.workerTimeout ?? 1500), storageEstimate()]);
+  // A page reads the worker's entries too (a shared IndexedDB store): named by the worker's routes.
+  const routeName = routeNamer(worker.worker.routes);
+  const page = pageSnaps.map((p) => ('snap' in p ? panelCache(p.snap, 'page', p.originShared, routeName) : p));
   const pageErrors = snapshotErrors().map((e): PanelError => ({ ...e, side: 'page' }));
   const errors = [...pageErrors, ...worker.errors, ...(options.panelErrors ?? [])].sort((a, b) => b.time - a.time).slice(0, MAX_ERRORS);
   const shared = new Set(page.filter((c) => c.originShared).map((c) => c.store));
@@ -35,13 +39,15 @@ export async function collectPanelData(options: CollectOptions = {}): Promise<Pa
   return { version: PANEL_DATA_VERSION, time: now, caches: [...page, ...worker.caches], worker: worker.worker, storage, errors };
 }
 
-async function pageCaches(now: number): Promise<PanelCache[]> {
+// A page alias's snapshot, described once the worker's routes are known; or the alias that could not be read.
+type PageSnapshot = { snap: CacheSnapshot; originShared: boolean } | PanelCache;
+
+async function pageSnapshots(now: number): Promise<PageSnapshot[]> {
   return Promise.all(
-    cacheAliases().map(async (alias): Promise<PanelCache> => {
+    cacheAliases().map(async (alias): Promise<PageSnapshot> => {
       try {
         const cache = getCache(alias);
-        const snap = await snapshotCache(cache, now);
-        return panelCache(snap, 'page', cache.store.capabilities.sharing === 'origin');
+        return { snap: await snapshotCache(cache, now), originShared: cache.store.capabilities.sharing === 'origin' };
       } catch (error) {
         return { ...emptyCache(alias, 'page'), error: errorText(error) };
       }
@@ -63,12 +69,11 @@ async function workerPart(timeout: number): Promise<{ worker: PanelWorker; cache
     const { hits = 0, misses = 0, stored = 0, revalidations = 0, stale = 0 } = stats.routes[r.id] ?? {};
     return { ...r, hits, misses, stored, revalidations, stale };
   });
-  // How an entry names the route that stored it.
-  const byId = new Map(routes.map((r) => [r.id, r.kind === 'site' ? 'cacheSite' : r.kind === 'page' ? 'cachePage' : r.match]));
+  const routeName = routeNamer(routes);
   const caches = snap.caches.map((c) => {
     // The worker counts requests per alias; `Cache.stats()` there counts lower-level reads.
     const { hits = c.hits, misses = c.misses } = stats.caches[c.alias] ?? {};
-    return panelCache({ ...c, hits, misses }, 'worker', false, (id) => byId.get(id) ?? id);
+    return panelCache({ ...c, hits, misses }, 'worker', false, routeName);
   });
   const errors = snap.errors.map((e): PanelError => ({ ...e, side: 'worker' }));
   return { worker: { state: 'ok', scriptURL: snap.scriptURL, scope: snap.scope, routes }, caches, errors };

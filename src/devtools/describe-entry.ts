@@ -6,6 +6,7 @@
 import { isLegacyVaryListKey, parseTags } from '../core/entry-vocabulary.js';
 import type { EntryInfo } from '../core/store.js';
 import type { PanelEntry } from './panel-data.js';
+import { routeNamer } from './route-name.js';
 
 /** The facts of a stored entry the panel reads (a `CacheSnapshot` entry, maybe from the worker). */
 type EntryFacts = Pick<EntryInfo, 'key' | 'size' | 'expires' | 'tags'>;
@@ -20,11 +21,11 @@ const GENERIC_KEY = /^([^:]*):(-?\d+):([\s\S]*)$/;
 
 /**
  * The panel's view of one entry of an alias with `shape`; `routeName` turns a route id
- * into its pattern.
+ * into its pattern (default: read from the id, see `routeNamer`).
  * @example describeEntry({ key: ':1:greeting', size: 10, expires: Infinity, tags: [] }, { keyPrefix: '', version: 1 })
  * // { label: 'greeting', callerKey: 'greeting', version: 1, expires: null, kind: 'value', ... }
  */
-export function describeEntry(facts: EntryFacts, shape: KeyShape, routeName: (id: string) => string = (id) => id): PanelEntry {
+export function describeEntry(facts: EntryFacts, shape: KeyShape, routeName: (id: string) => string = routeNamer()): PanelEntry {
   const { url, routeId, varyList, freshUntil, rest: tags } = parseTags(facts.tags);
   const route = routeId === undefined ? undefined : routeName(routeId);
   const { key, size } = facts;

@@ -24,7 +24,7 @@ export const PANEL_CSS = `
 .toggle:hover{background:var(--hover)}
 .toggle svg{width:20px;height:20px}
 .frame{width:min(720px,calc(100vw - 32px));height:min(620px,calc(100vh - 90px));background:var(--bg);border:1px solid var(--line);border-radius:10px;box-shadow:var(--shadow);overflow:hidden;display:flex}
-.panel{flex:1;min-width:0;display:flex;flex-direction:column;background:var(--bg);color:var(--fg);font:12px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
+.panel{flex:1;min-width:0;display:flex;flex-direction:column;container-type:inline-size;background:var(--bg);color:var(--fg);font:12px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
 :host(.page) .panel{height:100vh}
 header{display:flex;align-items:center;gap:10px;padding:10px 12px;border-bottom:1px solid var(--line)}
 h1{font-size:14px;margin:0;font-weight:600;white-space:nowrap}
@@ -84,4 +84,21 @@ ul.errors li:last-child{border-bottom:0}
 .time{font-variant-numeric:tabular-nums;color:var(--muted)}
 .msg{min-width:0;overflow-wrap:anywhere}
 .msg .err{display:block}
+.narrow-only{display:none}
+@container (max-width:560px){
+header{flex-wrap:wrap;row-gap:2px}
+h1{margin-right:auto}
+.summary{order:1;flex-basis:100%;white-space:normal}
+.sep{flex-basis:100%;height:0;margin:0;background:none}
+.toolbar .target{flex:1 1 80px;width:auto}
+.head .muted{white-space:nowrap}
+.c-ver,.c-tags{display:none}
+.narrow-only{display:block;margin-top:2px}
+td .key,.sub{white-space:normal;overflow-wrap:anywhere}
+.routes :is(col,th,td):is(:nth-child(2),:nth-child(4),:nth-child(n+7)){display:none}
+.routes col:nth-child(3){width:92px!important}
+.routes col:nth-child(n+5){width:50px!important}
+ul.errors li{grid-template-columns:auto 1fr}
+ul.errors .msg{grid-column:1/-1}
+}
 `;

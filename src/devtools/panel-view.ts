@@ -6,6 +6,7 @@
  */
 import { fragment, h, type Child } from './dom.js';
 import { compareEntries, matchesFilter, type SortKey } from './entry-order.js';
+import { entryRows, type EntryRows } from './entry-rows.js';
 import { formatBytes, formatClock, formatDuration, formatRatio, formatTimeLeft, originOf, relativeUrl } from './format.js';
 import type { PanelAction } from './panel-action.js';
 import type { PanelCache, PanelData, PanelEntry } from './panel-data.js';
@@ -157,7 +158,8 @@ export function createPanelView(doc: Document, options: PanelViewOptions): Panel
 
   function group(alias: string, caches: PanelCache[], origin: string): HTMLElement {
     const open = !collapsed.has(alias);
-    const count = caches.reduce((n, c) => Math.max(n, c.count), 0);
+    const listed = new Map(caches.map((c) => [c, entryRows(c)]));
+    const count = Math.max(0, ...[...listed.values()].map((r) => r.count));
     const head = h(
       doc,
       'div',
@@ -193,8 +195,8 @@ export function createPanelView(doc: Document, options: PanelViewOptions): Panel
           'span',
           null,
           `${c.backend}${c.location ? ` “${c.location}”` : ''} · `,
-          h(doc, 'b', null, c.count),
-          c.count === 1 ? ' entry · ' : ' entries · ',
+          entryCount(listed.get(c) ?? entryRows(c)),
+          ' · ',
           h(doc, 'b', null, formatBytes(c.bytes)),
           ' · ',
           h(doc, 'b', null, c.hits),
@@ -219,16 +221,12 @@ export function createPanelView(doc: Document, options: PanelViewOptions): Panel
       'section',
       { class: 'cache', 'aria-label': `Cache ${alias}` },
       head,
-      open && [stats, tables.map((t) => entryTable(t.cache, tables.length > 1 ? t.label : null, origin))],
+      open && [stats, tables.map((t) => entryTable(t.cache, listed.get(t.cache) ?? entryRows(t.cache), tables.length > 1 ? t.label : null, origin))],
     );
   }
 
-  function entryTable(cache: PanelCache, caption: string | null, origin: string): Child {
-    // A worker response and its learnt Vary list are one row (deleting the URL removes both).
-    const responses = new Set(cache.entries.filter((e) => e.kind === 'response').map((e) => e.url));
-    const varySize = new Map<string | undefined, number>();
-    for (const e of cache.entries) if (e.kind === 'vary' && responses.has(e.url)) varySize.set(e.url, e.size);
-    const entries = cache.entries.filter((e) => !(e.kind === 'vary' && responses.has(e.url)) && matchesFilter(e, filter));
+  function entryTable(cache: PanelCache, { rows, varySize }: EntryRows, caption: string | null, origin: string): Child {
+    const entries = rows.filter((e) => matchesFilter(e, filter));
     const sorted = entries.sort(compareEntries(sort));
     const shown = sorted.slice(0, MAX_ROWS);
     const empty = entries.length === 0 ? (filter ? `No entry matches “${filter}”.` : cache.error ? 'The store could not be read.' : 'No entries.') : null;
@@ -237,14 +235,15 @@ export function createPanelView(doc: Document, options: PanelViewOptions): Panel
       'table',
       null,
       caption && h(doc, 'caption', null, caption),
-      h(doc, 'colgroup', null, h(doc, 'col', null), h(doc, 'col', { style: 'width:34px' }), h(doc, 'col', { style: 'width:62px' }), h(doc, 'col', { style: 'width:72px' }), h(doc, 'col', { style: 'width:26%' }), h(doc, 'col', { style: 'width:30px' })),
-      h(doc, 'thead', null, h(doc, 'tr', null, h(doc, 'th', null, 'Key'), h(doc, 'th', { class: 'num', title: 'Version' }, 'Ver'), h(doc, 'th', { class: 'num' }, 'Size'), h(doc, 'th', { class: 'num' }, 'Time left'), h(doc, 'th', null, 'Tags'), h(doc, 'th', null))),
+      // Narrow (a phone, a docked DevTools): no Ver and Tags columns; the tags go under the key (panel-style.ts).
+      h(doc, 'colgroup', null, h(doc, 'col', null), h(doc, 'col', { class: 'c-ver', style: 'width:34px' }), h(doc, 'col', { style: 'width:62px' }), h(doc, 'col', { style: 'width:72px' }), h(doc, 'col', { class: 'c-tags', style: 'width:26%' }), h(doc, 'col', { style: 'width:30px' })),
+      h(doc, 'thead', null, h(doc, 'tr', null, h(doc, 'th', null, 'Key'), h(doc, 'th', { class: 'num c-ver', title: 'Version' }, 'Ver'), h(doc, 'th', { class: 'num' }, 'Size'), h(doc, 'th', { class: 'num' }, 'Time left'), h(doc, 'th', { class: 'c-tags' }, 'Tags'), h(doc, 'th', null))),
       h(
         doc,
         'tbody',
         null,
         empty !== null && h(doc, 'tr', null, h(doc, 'td', { colspan: 6, class: 'empty' }, empty)),
-        shown.map((e) => row(cache, e, origin, e.kind === 'response' ? (varySize.get(e.url) ?? 0) : 0)),
+        shown.map((e) => row(cache, e, origin, e.kind === 'response' && e.url !== undefined ? (varySize.get(e.url) ?? 0) : 0)),
         sorted.length > shown.length && h(doc, 'tr', null, h(doc, 'td', { colspan: 6, class: 'empty' }, `${sorted.length - shown.length} more: filter to narrow.`)),
       ),
     );
@@ -254,6 +253,7 @@ export function createPanelView(doc: Document, options: PanelViewOptions): Panel
     const shown = e.url !== undefined ? relativeUrl(e.url, origin) : e.label;
     const label = e.kind === 'vary' ? `${shown} (Vary)` : shown;
     const notes = [e.route && `via ${e.route}`, e.kind === 'vary' && 'learnt Vary headers only'].filter(Boolean).join(' · ');
+    const tags = (): HTMLElement[] => e.tags.map((t) => h(doc, 'span', { class: 'tag', title: t }, t));
     const action: PanelAction = { type: 'delete', cache: cache.alias, side: cache.side, key: e.key };
     if (e.callerKey !== undefined) action.callerKey = e.callerKey;
     if (e.url !== undefined) action.url = e.url;
@@ -261,13 +261,29 @@ export function createPanelView(doc: Document, options: PanelViewOptions): Panel
       doc,
       'tr',
       null,
-      h(doc, 'td', null, h(doc, 'div', { class: 'key', title: `stored key: ${e.key}` }, label), notes && h(doc, 'div', { class: 'sub' }, notes)),
-      h(doc, 'td', { class: 'num' }, e.version ?? ''),
+      h(
+        doc,
+        'td',
+        null,
+        h(doc, 'div', { class: 'key', title: `stored key: ${e.key}` }, label),
+        notes && h(doc, 'div', { class: 'sub' }, notes),
+        e.tags.length > 0 && h(doc, 'div', { class: 'narrow-only' }, tags()),
+      ),
+      h(doc, 'td', { class: 'num c-ver' }, e.version ?? ''),
       h(doc, 'td', { class: 'num', title: extraSize ? `${e.size} B response + ${extraSize} B Vary list` : null }, formatBytes(e.size + extraSize)),
       h(doc, 'td', { class: 'num ttl', 'data-expires': e.expires === null ? 'never' : e.expires }),
-      h(doc, 'td', null, e.tags.map((t) => h(doc, 'span', { class: 'tag', title: t }, t))),
+      h(doc, 'td', { class: 'c-tags' }, tags()),
       h(doc, 'td', { class: 'act' }, h(doc, 'button', { type: 'button', class: 'icon', 'aria-label': `Delete ${label}`, title: `Delete ${label}`, onclick: () => void act(action) }, '×')),
     );
+  }
+
+  // "4 entries (+2 Vary lists)": the rows, and the records folded into them.
+  function entryCount({ count, folded }: EntryRows): Child[] {
+    return [
+      h(doc, 'b', null, count),
+      count === 1 ? ' entry' : ' entries',
+      folded > 0 && h(doc, 'span', { title: 'The Vary headers the worker learnt for a URL: stored beside its response, shown in its row' }, ` (+${folded} Vary ${folded === 1 ? 'list' : 'lists'})`),
+    ];
   }
 
   function tick(): void {
@@ -296,7 +312,7 @@ export function createPanelView(doc: Document, options: PanelViewOptions): Panel
 function summaryText(d: PanelData): string {
   const stores = new Map<string, number>();
   // A shared store counts once; a realm's own store once per side.
-  for (const c of d.caches) stores.set(c.originShared ? c.store : `${c.side} ${c.store}`, c.count);
+  for (const c of d.caches) stores.set(c.originShared ? c.store : `${c.side} ${c.store}`, entryRows(c).count);
   const entries = [...stores.values()].reduce((a, b) => a + b, 0);
   const s = d.storage;
   const storage =

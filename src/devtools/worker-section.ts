@@ -1,6 +1,7 @@
 /**
  * The panel's worker section: the worker's state (controlling, silent, none) and its route
  * TTL table with hits, misses, stores, revalidations (304s) and stale answers per route.
+ * A narrow panel keeps Pattern, TTL, Hits and Misses (panel-style.ts hides the others by position).
  */
 import { h, type Child } from './dom.js';
 import { formatTtl, originOf, relativeUrl } from './format.js';

@@ -74,12 +74,31 @@ describe('the panel view', () => {
     expect(text(section)).toMatch(/5 hits · 2 misses · 71% hit ratio/);
   });
 
+  it('counts rows, not the Vary lists folded into them', () => {
+    const view = mountView();
+    view.update(sample());
+    const section = view.element.querySelector('section[aria-label="Cache api"]') as HTMLElement;
+    expect(section.querySelector('.head .muted')?.textContent).toBe('1 entry');
+    expect(section.querySelector('.stats')?.textContent).toContain('· 1 entry (+1 Vary list) · 0 B ·');
+    // The shared default store once, and api's one row.
+    expect(view.element.querySelector('.summary')?.textContent).toMatch(/^2 entries · /);
+  });
+
+  it('puts an entry’s tags under its key too, for a narrow panel (CSS shows one of the two)', () => {
+    const view = mountView();
+    view.update(sample());
+    const row = view.element.querySelector('section[aria-label="Cache default"] tbody tr') as HTMLElement;
+    expect([...row.querySelectorAll('td:first-child .narrow-only .tag')].map((t) => t.textContent)).toEqual(['words']);
+    expect([...row.querySelectorAll('td.c-tags .tag')].map((t) => t.textContent)).toEqual(['words']);
+  });
+
   it('shows a Vary list whose response is gone as its own row', () => {
     const view = mountView();
     const data = sample();
     data.caches[2]!.entries = data.caches[2]!.entries.filter((e) => e.kind === 'vary');
     view.update(data);
     expect(rowKeys(view.element, 'api')).toEqual(['/api/authors/1 (Vary)']);
+    expect(view.element.querySelector('section[aria-label="Cache api"] .stats')?.textContent).not.toContain('Vary list');
     expect(buttonNames(view.element)).toContain('Delete /api/authors/1 (Vary)');
   });
 

@@ -6,7 +6,9 @@
  * panel page driving the page through its hook (with `chrome.devtools` bridged to the page).
  *
  * CACHETTE_SCREENSHOTS=1 also writes docs/devtools-light.png (the caches) and
- * docs/devtools-dark.png (scrolled to the worker's entries and route table).
+ * docs/devtools-dark.png (scrolled to the worker's entries and route table), 1280 px wide,
+ * and docs/devtools-phone.png, docs/devtools-phone-worker.png (the caches, then the route
+ * table, 390 px wide).
  */
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -70,6 +72,7 @@ describe('the devtools panel in Chromium', () => {
     server.static('/ext/', ext);
     server.route('GET', '/api/authors/1', () => json({ id: 1, name: 'Ada' }, { headers: { 'Cache-Tag': 'author-1' } }));
     server.route('GET', '/api/authors/2', () => json({ id: 2, name: 'Grace' }));
+    server.route('GET', '/api/authors/3', () => json({ id: 3, name: 'Hedy' }, { headers: { Vary: 'X-Lang' } }));
     server.route('GET', '/api/articles/5', () => json({ id: 5, title: 'Caching' }));
     server.route('GET', '/blog/feed.xml', () => text('<rss/>', { headers: { 'Content-Type': 'application/rss+xml' } }));
     browser = await launchBrowser();
@@ -152,6 +155,20 @@ describe('the devtools panel in Chromium', () => {
     expect(server.hits('GET /api/authors/2')).toBe(1);
   });
 
+  it('names a route by its pattern on either side, and counts rows, not the Vary lists folded into them', async () => {
+    // A response varied on X-Lang: stored under its varied key, and the URL's Vary list beside it.
+    await run(page, `await fetch('/api/authors/3', { headers: { 'X-Lang': 'fr' } });`);
+    await eventually(() => keys('api')).toContain('/api/authors/3');
+    const rows = (await keys('api')).length;
+    await eventually(() => section('api').locator('.head .muted').textContent()).toBe(`${rows} ${rows === 1 ? 'entry' : 'entries'}`);
+    await eventually(() => section('api').locator('.stats').textContent()).toContain(`${rows} ${rows === 1 ? 'entry' : 'entries'} (+1 Vary list)`);
+    // A route's entry in the IndexedDB store the page shares with the worker, read by the page: no route id shown.
+    await run(page, `await c.getCache().set('todos', [], 60, { tags: ['cachette:route:route:1.0:/api/todos', 'cachette:url:' + location.origin + '/api/todos'] });`);
+    await eventually(() => keys('default')).toContain('/api/todos');
+    const todos = section('default').locator('tr', { hasText: '/api/todos' });
+    await eventually(() => todos.locator('.sub').textContent()).toBe('via /api/todos');
+  });
+
   it('Clear all empties every cache', async () => {
     await eventually(() => keys('api')).toContain('/api/authors/2');
     await clear('Clear all').click();
@@ -222,7 +239,7 @@ describe('the devtools panel in Chromium', () => {
     const outDir = process.env.CACHETTE_SCREENSHOTS ? join(root, 'docs') : await mkdtemp(join(tmpdir(), 'cachette-shots-'));
     await mkdir(outDir, { recursive: true });
     const shot = await openApp();
-    await shot.setViewportSize({ width: 1100, height: 760 });
+    await shot.setViewportSize({ width: 1280, height: 760 });
     await run(shot, `
       document.body.style.cssText = 'margin:0;font:15px system-ui;background:#f3f4f6';
       document.body.innerHTML = '<main style="max-width:640px;margin:40px auto;padding:0 24px;color:#374151"><h1>The blog</h1><p>Posts, authors and a sidebar, cached by Cachette.</p></main>';
@@ -249,6 +266,24 @@ describe('the devtools panel in Chromium', () => {
       const png = await shot.screenshot({ path: join(outDir, `devtools-${theme}.png`) });
       expect(png.length).toBeGreaterThan(10_000);
     }
+    // A phone: the key column takes the room (no Ver or Tags column, tags under the key), keys wrap, never "/ap…".
+    await run(shot, `window.stopShot?.(); localStorage.clear(); window.stopShot = d.mountDevtools({ open: true, theme: 'light' });`);
+    await shot.setViewportSize({ width: 390, height: 844 });
+    await eventually(() => keys('api', shot)).toHaveLength(4);
+    await shot.waitForTimeout(300);
+    for (const key of await section('api', shot).locator('td .key').all()) {
+      const fits = await key.evaluate((el) => el.scrollWidth <= el.clientWidth && el.getBoundingClientRect().width > 120);
+      expect(fits, await key.textContent() ?? '').toBe(true);
+    }
+    await eventually(() => section('default', shot).locator('th', { hasText: 'Tags' }).isVisible()).toBe(false);
+    await eventually(() => section('default', shot).locator('tr', { hasText: 'top-authors' }).locator('.tag', { hasText: 'authors' }).first().isVisible()).toBe(true);
+    const phone = await shot.screenshot({ path: join(outDir, 'devtools-phone.png') });
+    expect(phone.length).toBeGreaterThan(10_000);
+    // Scrolled down: the worker's route table keeps its pattern, TTL and counters.
+    await shot.locator('cachette-devtools .body').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    await eventually(() => shot.locator('table[aria-label="Worker routes"] th', { hasText: 'Kind' }).isVisible()).toBe(false);
+    await eventually(() => shot.locator('table[aria-label="Worker routes"] th', { hasText: 'Hits' }).isVisible()).toBe(true);
+    await shot.screenshot({ path: join(outDir, 'devtools-phone-worker.png') });
     await shot.close();
     if (!process.env.CACHETTE_SCREENSHOTS) await rm(outDir, { recursive: true, force: true });
   });
