@@ -44,27 +44,20 @@ export function cachetteWorker(options: CachetteWorkerOptions = {}): Plugin {
 
     configureServer(server: ViteDevServer) {
       const url = `${config.base.endsWith('/') ? config.base : `${config.base}/`}${fileName}`;
-      let pending: Promise<string> | undefined;
-      // Any change may touch the worker's module graph; rebuilding lazily on the next request
-      // keeps this cheap however many files change.
-      const invalidate = (): void => {
-        pending = undefined;
-      };
-      server.watcher.on('change', invalidate);
-      server.watcher.on('add', invalidate);
-      server.watcher.on('unlink', invalidate);
+      const entry = entryPath(config, entryOption);
+      const worker = devWorker(server, config, entry, entryOption, fileName);
+      // Any change may touch the worker's module graph; a change to one of its own files
+      // rebuilds at once, so a mistake in sw.ts shows in the terminal and the overlay as
+      // it is saved, not at the browser's next update check.
+      const onChange = (file: string): void => worker.changed(file);
+      server.watcher.on('change', onChange);
+      server.watcher.on('add', onChange);
+      server.watcher.on('unlink', onChange);
 
       server.middlewares.use((req, res, next) => {
         const pathname = (req.url ?? '').split('?')[0];
         if (pathname !== url || (req.method !== 'GET' && req.method !== 'HEAD')) return next();
-        const building = (pending ??= bundleWorker(config, entryPath(config, entryOption), fileName, false).then(
-          ({ code, modules }) => {
-            // Files outside the root (a linked package, a shared folder) are not watched by default.
-            server.watcher.add(modules.filter((id) => isAbsolute(id) && !id.includes('/node_modules/')));
-            return code;
-          },
-        ));
-        building.then(
+        worker.code().then(
           (code) => {
             res.statusCode = 200;
             res.setHeader('Content-Type', 'text/javascript; charset=utf-8');
@@ -73,15 +66,10 @@ export function cachetteWorker(options: CachetteWorkerOptions = {}): Plugin {
             res.end(req.method === 'HEAD' ? undefined : code);
           },
           (error: unknown) => {
-            if (pending === building) pending = undefined;
-            const text = error instanceof Error ? error.message : String(error);
-            config.logger.error(`cachette/vite: building the worker ${entryOption} failed: ${text}`, {
-              error: error instanceof Error ? error : null,
-            });
-            // A failed script keeps the previous worker running rather than installing a broken one.
+            // Never built: a failed script keeps any previous worker running rather than installing a broken one.
             res.statusCode = 500;
             res.setHeader('Content-Type', 'text/plain; charset=utf-8');
-            res.end(`cachette/vite: building the worker ${entryOption} failed:\n${text}`);
+            res.end(`cachette/vite: building the worker ${entryOption} failed:\n${errorText(error)}`);
           },
         );
       });
@@ -99,6 +87,90 @@ export function cachetteWorker(options: CachetteWorkerOptions = {}): Plugin {
       this.emitFile({ type: 'asset', fileName, source: code });
     },
   };
+}
+
+/** The dev server's worker: built on demand, rebuilt when its files change, the last good build kept. */
+interface DevWorker {
+  /** The script to serve: the current build, else the last good one; rejects if none ever built. */
+  code(): Promise<string>;
+  /** A file changed: forget the build, and rebuild now if the worker is made of it. */
+  changed(file: string): void;
+}
+
+function devWorker(server: ViteDevServer, config: ResolvedConfig, entry: string, entryOption: string, fileName: string): DevWorker {
+  let pending: Promise<string> | undefined;
+  let generation = 0;
+  let lastGood: string | undefined;
+  let failed = false;
+  const modules = new Set<string>([entry]);
+
+  const build = (): Promise<string> => {
+    const mine = ++generation;
+    const building = bundleWorker(config, entry, fileName, false).then(
+      (built) => {
+        if (mine !== generation) return built.code;
+        lastGood = built.code;
+        for (const id of built.modules) if (isAbsolute(id)) modules.add(id);
+        // Files outside the root (a linked package, a shared folder) are not watched by default.
+        server.watcher.add(built.modules.filter((id) => isAbsolute(id) && !id.includes('/node_modules/')));
+        if (failed) {
+          failed = false;
+          config.logger.info(`cachette/vite: the worker ${entryOption} builds again`, { timestamp: true });
+          // Clears the error overlay; the page's next update check installs the fixed worker.
+          server.ws.send({ type: 'full-reload', path: '*' });
+        }
+        return built.code;
+      },
+      (error: unknown) => {
+        if (mine === generation) {
+          failed = true;
+          reportBuildError(server, config, entryOption, error, lastGood !== undefined);
+        }
+        // The last good worker goes on being served: the browser keeps the worker it has.
+        if (lastGood !== undefined) return lastGood;
+        throw error;
+      },
+    );
+    // A failure is kept until a file changes: one report per mistake, not one per request.
+    building.catch(() => {}); // fire-and-forget here; the request that asked gets the rejection
+    return building;
+  };
+
+  return {
+    code: () => (pending ??= build()),
+    changed(file) {
+      pending = undefined;
+      if (modules.has(file) || modules.has(resolve(file))) pending = build();
+    },
+  };
+}
+
+/** A worker build error in the terminal and in Vite's error overlay. */
+function reportBuildError(server: ViteDevServer, config: ResolvedConfig, entryOption: string, error: unknown, keeping: boolean): void {
+  const text = errorText(error);
+  const kept = keeping ? ' (the last good worker is still served)' : '';
+  const message = `cachette/vite: building the worker ${entryOption} failed${kept}: ${text}`;
+  config.logger.error(message, { error: error instanceof Error ? error : null, timestamp: true });
+  const details = (error ?? {}) as { id?: unknown; frame?: unknown; loc?: unknown; stack?: unknown };
+  server.ws.send({
+    type: 'error',
+    err: {
+      message,
+      stack: typeof details.stack === 'string' ? details.stack : '',
+      plugin: 'cachette:worker',
+      ...(typeof details.id === 'string' ? { id: details.id } : {}),
+      ...(typeof details.frame === 'string' ? { frame: details.frame } : {}),
+      ...(isLoc(details.loc) ? { loc: details.loc } : {}),
+    },
+  });
+}
+
+function isLoc(value: unknown): value is { file?: string; line: number; column: number } {
+  return typeof value === 'object' && value !== null && typeof (value as { line?: unknown }).line === 'number' && typeof (value as { column?: unknown }).column === 'number';
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 interface BuiltWorker {
