@@ -7,7 +7,8 @@ import { CHROME_ARGS, findChrome } from './scripts/chrome-path.mjs';
 // Cachette share one workbox-routing Router. 'cachette/vite' runs in Node inside the app's
 // own Vite: vite and Node's built-ins stay external too. 'cachette/server' runs in Node:
 // the redis client is an optional peer, loaded only when a hub is given a Redis broker.
-const external = [/^idb(\/|$)/, /^workbox-/, /^vite(\/|$)/, /^node:/, /^redis(\/|$)/, /^@redis\//];
+// 'cachette/react' imports the app's own React (an optional peer): never a bundled copy.
+const external = [/^idb(\/|$)/, /^workbox-/, /^vite(\/|$)/, /^node:/, /^redis(\/|$)/, /^@redis\//, /^react(\/|$)/];
 
 export default defineConfig({
   build: {
@@ -24,6 +25,7 @@ export default defineConfig({
         devtools: 'src/devtools/index.ts',
         vite: 'src/vite/plugin.ts',
         server: 'src/server/index.ts',
+        react: 'src/react/index.ts',
       },
       formats: ['es'],
     },
