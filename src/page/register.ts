@@ -25,6 +25,12 @@ export interface WorkerUpdate {
 
 const DEFAULT_TIMEOUT = 10_000;
 const MAX_TIMER = 2 ** 31 - 1;
+/**
+ * How long an uncontrolled page waits when its worker is already activated with no update
+ * coming: its clients.claim() has run, so the page stays uncontrolled until the next load
+ * (a shift-reload). Only the `controllerchange` of a claim in flight can still arrive.
+ */
+const SETTLED_GRACE = 1000;
 
 /**
  * Registers the service worker at `scriptURL` and resolves once that worker controls the
@@ -34,8 +40,9 @@ const MAX_TIMER = 2 ** 31 - 1;
  * (an insecure context, a browser without them), when the registration fails (the message
  * names the likely cause: an HTML page or a 404 where the script should be, a worker that
  * threw while evaluated; the platform error is the `cause`), or when control does not arrive
- * within `timeout` ms (after a shift-reload, which bypasses workers for that page load). The
- * page works without the worker, so render first and treat a rejection as a warning.
+ * within `timeout` ms (within a second when the worker is already activated and cannot take
+ * this page: after a shift-reload, which bypasses workers for that page load). The page works
+ * without the worker, so render first and treat a rejection as a warning.
  * @example
  * import { register } from 'cachette/page';
  * const registration = await register('/sw.js');
@@ -61,7 +68,9 @@ export async function register(scriptURL: string | URL, options: RegisterOptions
         `control it; serve the worker from a higher path or pass { scope } (with a Service-Worker-Allowed header)`,
     );
   }
-  await waitForControl(container, registration, timeout);
+  // After a shift-reload nothing will change until the next load: no reason to hold the caller for the whole timeout.
+  const settled = registration.active?.state === 'activated' && !registration.installing && !registration.waiting;
+  await waitForControl(container, registration, settled ? Math.min(timeout, SETTLED_GRACE) : timeout);
   return registration;
 }
 

@@ -184,6 +184,29 @@ describe('register', () => {
     await page.close();
   });
 
+  it('after a shift-reload, rejects within about a second with the default timeout (not 10 s): the page keeps working', async () => {
+    const hard = await browser.newPage();
+    await hard.goto(server.url('/'));
+    await waitForController(hard);
+    const session = await cdp(hard);
+    await session.send('Page.reload', { ignoreCache: true });
+    await hard.waitForLoadState('load');
+    await session.detach();
+    await loadPageLibrary(hard);
+    const result = await hard.evaluate(async () => {
+      const started = performance.now();
+      const message = await window.cachettePage.register('/sw.js').then(
+        () => 'resolved',
+        (e: Error) => e.message,
+      );
+      return { controlled: !!navigator.serviceWorker.controller, message, ms: performance.now() - started };
+    });
+    expect(result.controlled).toBe(false);
+    expect(result.message).toMatch(/within 1000 ms.*hard reload \(shift-reload\).*the page keeps working/);
+    expect(result.ms).toBeLessThan(3000);
+    await hard.close();
+  });
+
   it('rejects at once when the page is outside the worker scope', async () => {
     const other = await browser.newPage();
     await other.goto(server.url('/'));

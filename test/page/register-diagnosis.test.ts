@@ -88,3 +88,36 @@ describe('register rejects with the diagnosis', () => {
     expect(fetchMock).toHaveBeenCalledTimes(1);
   });
 });
+
+describe('register after a shift-reload', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  it('rejects within a second, not the whole timeout, when the activated worker does not control the page', async () => {
+    vi.useFakeTimers();
+    const active = { state: 'activated', scriptURL: `${location.origin}/sw.js` };
+    const registration = { scope: `${location.origin}/`, active, installing: null, waiting: null };
+    const container = {
+      register: async () => registration,
+      controller: null,
+      addEventListener: () => {},
+      removeEventListener: () => {},
+    };
+    vi.stubGlobal('navigator', { ...navigator, serviceWorker: container });
+    let settled: string | undefined;
+    void register('/sw.js').then(
+      () => (settled = 'resolved'),
+      (e: Error) => (settled = e.message),
+    );
+    await vi.advanceTimersByTimeAsync(999);
+    expect(settled).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(settled).toBe(
+      'cachette: the service worker did not take control of the page within 1000 ms: it is active but this page is not controlled. ' +
+        "A hard reload (shift-reload) bypasses service workers for that page load: the page keeps working, without the worker's caches, " +
+        'and a normal reload puts it back under the worker. (A worker that does not call clients.claim() on activate only controls pages loaded after it activated.)',
+    );
+  });
+});
