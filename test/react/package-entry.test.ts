@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 
 // Under happy-dom import.meta.url is not a file URL: the path comes from vite's dirname.
 const root = resolve(import.meta.dirname, '../..');
-const built = existsSync(`${root}/dist/react.js`);
+// Both halves of the build: vite's modules, then tsc's declarations (a build in progress has only the first).
+const built = existsSync(`${root}/dist/react.js`) && existsSync(`${root}/dist/react/index.d.ts`);
 
 function jsFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
