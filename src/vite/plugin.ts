@@ -4,6 +4,7 @@
  * Runs in Node, inside Vite; nothing here reaches the browser.
  */
 import { isAbsolute, resolve } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import * as vite from 'vite';
 import type { InlineConfig, Logger, Plugin, ResolvedConfig, ViteDevServer } from 'vite';
 
@@ -69,7 +70,8 @@ export function cachetteWorker(options: CachetteWorkerOptions = {}): Plugin {
             // Never built: a failed script keeps any previous worker running rather than installing a broken one.
             res.statusCode = 500;
             res.setHeader('Content-Type', 'text/plain; charset=utf-8');
-            res.end(`cachette/vite: building the worker ${entryOption} failed:\n${errorText(error)}`);
+            // Plain text for the browser (register() shows it): no terminal colours.
+            res.end(stripVTControlCharacters(`cachette/vite: building the worker ${entryOption} failed:\n${errorText(error)}`));
           },
         );
       });
@@ -152,14 +154,16 @@ function reportBuildError(server: ViteDevServer, config: ResolvedConfig, entryOp
   const message = `cachette/vite: building the worker ${entryOption} failed${kept}: ${text}`;
   config.logger.error(message, { error: error instanceof Error ? error : null, timestamp: true });
   const details = (error ?? {}) as { id?: unknown; frame?: unknown; loc?: unknown; stack?: unknown };
+  // As Vite's own overlay errors: no terminal colours, only the stack's frames.
+  const stack = typeof details.stack === 'string' ? details.stack.split('\n').filter((line) => /^\s*at /.test(line)).join('\n') : '';
   server.ws.send({
     type: 'error',
     err: {
-      message,
-      stack: typeof details.stack === 'string' ? details.stack : '',
+      message: stripVTControlCharacters(message),
+      stack: stripVTControlCharacters(stack),
       plugin: 'cachette:worker',
       ...(typeof details.id === 'string' ? { id: details.id } : {}),
-      ...(typeof details.frame === 'string' ? { frame: details.frame } : {}),
+      ...(typeof details.frame === 'string' ? { frame: stripVTControlCharacters(details.frame) } : {}),
       ...(isLoc(details.loc) ? { loc: details.loc } : {}),
     },
   });

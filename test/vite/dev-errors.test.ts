@@ -85,9 +85,11 @@ describe('cachetteWorker dev server: worker build errors', () => {
     expect(worker.status).toBe(500);
     expect(worker.type).toMatch(/^text\/plain/);
     expect(worker.body).toMatch(/^cachette\/vite: building the worker src\/sw\.ts failed:\n/);
+    expect(worker.body).not.toContain('\u001b['); // no terminal colours for the browser
     expect(logged.at(-1)).toMatch(/cachette\/vite: building the worker src\/sw\.ts failed: /);
     const err = await overlayError(0);
     expect(err.plugin).toBe('cachette:worker');
+    expect(err.message).not.toContain('\u001b[');
     expect(err.message).toMatch(/^cachette\/vite: building the worker src\/sw\.ts failed: /);
     expect(logged.length).toBe(1);
     await getWorker(); // a failure is reported once, not per request
