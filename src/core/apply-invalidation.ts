@@ -20,6 +20,13 @@ export async function applyInvalidation(
   target: InvalidateTarget,
   { shared, now, skip }: { shared: boolean; now: number; skip?: ReadonlySet<string> },
 ): Promise<void> {
+  // Computations in flight in this context read the data before the change, whichever
+  // context cleaned the store: they must neither be joined nor stored.
+  for (const c of caches) {
+    if (target.cache !== undefined && c.alias !== target.cache) continue;
+    const onlyKeys = !target.all && target.prefix === undefined && !target.tags?.length && !target.routes?.length;
+    c.abandonComputing(onlyKeys ? (target.keys ?? []).map((k) => c.makeKey(k)) : undefined);
+  }
   const inScope = caches.filter(
     (c) =>
       (target.cache === undefined || c.alias === target.cache) &&

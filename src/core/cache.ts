@@ -36,6 +36,9 @@ export class Cache {
   readonly #store: Store;
   readonly #clock: Clock;
   readonly #computing = new Map<string, Promise<unknown>>();
+  /** Moves on each invalidation that may concern a computation in flight, by stored key; `*` for all of them. */
+  readonly #abandoned = new Map<string, number>();
+  #abandonedAll = 0;
   #hits = 0;
   #misses = 0;
 
@@ -157,11 +160,34 @@ export class Cache {
     try {
       return await run;
     } finally {
+      if (this.#computing.get(stored) === run) this.#computing.delete(stored);
+    }
+  }
+
+  /**
+   * Internal: an invalidation reached this cache while values may be computing (`getOrSet`):
+   * for `storedKeys` (or every key), later calls compute afresh instead of joining, and the
+   * computations in flight do not store what they computed from the data before the change
+   * (their callers still get it).
+   */
+  abandonComputing(storedKeys?: readonly string[]): void {
+    if (!storedKeys) {
+      this.#abandonedAll += 1;
+      this.#computing.clear();
+      return;
+    }
+    for (const stored of storedKeys) {
+      this.#abandoned.set(stored, (this.#abandoned.get(stored) ?? 0) + 1);
       this.#computing.delete(stored);
     }
   }
 
+  #epoch(stored: string): string {
+    return `${this.#abandonedAll}:${this.#abandoned.get(stored) ?? 0}`;
+  }
+
   async #getOrSet<T>(key: string, stored: string, defaultOrFn: T | (() => T | Promise<T>), timeout: Timeout, opts?: SetOptions): Promise<T> {
+    const epoch = this.#epoch(stored);
     let storeFailed = false;
     try {
       const hit = await this.#store.get(stored, this.#now());
@@ -172,7 +198,8 @@ export class Cache {
       reportError(error, `getOrSet '${key}' in cache '${this.alias}'`);
     }
     const value = typeof defaultOrFn === 'function' ? await (defaultOrFn as () => T | Promise<T>)() : defaultOrFn;
-    if (storeFailed) return value;
+    // Computed from data an invalidation has since declared changed: not stored.
+    if (storeFailed || this.#epoch(stored) !== epoch) return value;
     try {
       await this.add(key, value, timeout, opts);
       // Read back: another writer may have added first, and its value wins (Django's race rule).

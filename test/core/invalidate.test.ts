@@ -24,6 +24,41 @@ function otherTab(config: Record<string, CacheOptions>) {
   return { handler, bus };
 }
 
+describe('invalidate and getOrSet in flight', () => {
+  beforeEach(() => {
+    defineCaches({ default: { backend: 'memory', location: `flight-${Math.random()}` } });
+  });
+
+  for (const target of [{ keys: ['k'] }, { tags: ['t'] }, { all: true as const }]) {
+    it(`a value computing across invalidate(${JSON.stringify(target)}) is neither joined nor stored`, async () => {
+      const cache = getCache();
+      let release!: (value: string) => void;
+      const first = cache.getOrSet('k', () => new Promise<string>((resolve) => (release = resolve)), 60, { tags: ['t'] });
+      await new Promise((resolve) => setTimeout(resolve, 0)); // computing now
+      await invalidate(target);
+      const second = cache.getOrSet('k', () => 'new', 60, { tags: ['t'] });
+      // Without the fix the second call joins the first, which is still waiting.
+      expect(await Promise.race([second, new Promise((resolve) => setTimeout(resolve, 200, 'joined the old computation'))])).toBe('new');
+      release('old');
+      expect(await first).toBe('old');
+      expect(await cache.get('k')).toBe('new');
+    });
+  }
+
+  it('an invalidation of another key leaves a computation alone', async () => {
+    const cache = getCache();
+    let release!: (value: string) => void;
+    const first = cache.getOrSet('k', () => new Promise<string>((resolve) => (release = resolve)));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await invalidate({ keys: ['other'] });
+    const second = cache.getOrSet('k', () => 'new');
+    release('old');
+    expect(await second).toBe('old');
+    expect(await first).toBe('old');
+    expect(await cache.get('k')).toBe('old');
+  });
+});
+
 describe('invalidate', () => {
   let location: string;
   beforeEach(() => {
