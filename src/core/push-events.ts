@@ -6,9 +6,20 @@
  * eventsource-parser's (the SSE grammar: line endings, multi-line data, a BOM, fields split
  * across chunks); what the events mean is here. Shared by the page's connection and the worker's catch-up.
  */
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { createParser } from 'eventsource-parser';
 import { checkTarget, type InvalidateTarget } from './invalidate-target.js';
 import { md5Hex } from './md5.js';
+
+/**
+ * One Server-Sent Event as the parser hands it over: the fields this module reads, declared
+ * here because eventsource-parser is bundled (a dev dependency), so the published
+ * declarations must not name it (an app type-checking with `skipLibCheck: false` has no copy).
+ */
+export interface EventSourceMessage {
+  id?: string | undefined;
+  event?: string | undefined;
+  data: string;
+}
 
 /** One event of the hub's stream, checked. */
 export type PushEvent =
