@@ -75,6 +75,17 @@ afterAll(async () => {
 });
 
 describe('a new Vite app following the README', () => {
+  it('type-checks, page and worker, with skipLibCheck: false (the README\'s two projects)', async () => {
+    const tsc = join(root, 'node_modules/typescript/bin/tsc');
+    for (const project of ['tsconfig.app.json', 'tsconfig.sw.json']) {
+      const result = await run(process.execPath, [tsc, '-p', project], { cwd: dir }).then(
+        () => 'clean',
+        (error: { stdout?: string }) => error.stdout ?? String(error),
+      );
+      expect(result, project).toBe('clean');
+    }
+  }, 120_000);
+
   it('builds; its worker controls the page and caches the API', async () => {
     await build();
     const server = await preview();
