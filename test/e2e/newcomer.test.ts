@@ -7,12 +7,13 @@
  * still render and the console say why there is no worker.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, waitForController, type TestBrowser } from './support/browser.js';
 
@@ -88,6 +89,12 @@ describe('a new Vite app following the README', () => {
 
   it('builds; its worker controls the page and caches the API', async () => {
     await build();
+    // What the README says the quick start adds to the main bundle (the app's own code is ~0.5 KB).
+    const assets = await readdir(join(dir, 'dist/assets'));
+    const main = assets.find((name) => /^index-.*\.js$/.test(name));
+    expect(main, assets.join(', ')).toBeDefined();
+    const gzipped = gzipSync(await readFile(join(dir, 'dist/assets', main!)), { level: 9 }).length;
+    expect(gzipped, `${main} min+gzip bytes`).toBeLessThanOrEqual(12 * 1024);
     const server = await preview();
     try {
       const page = await browser.newPage();
