@@ -47,7 +47,21 @@ export function checkRouteAliasesAfterStart(): () => void {
   return () => clearTimeout(timer);
 }
 
+const reportedPerRequest = new Set<string>();
+
+/**
+ * Reports a request's failure to open its route's cache (an undefined alias) once per alias:
+ * every request of that route fails the same way, and the console should say it once. The
+ * caller still counts each failure.
+ * @example try { cache = getCache(alias) } catch (error) { reportAliasFailure(error, alias, `the worker's route ${id}`) }
+ */
+export function reportAliasFailure(error: unknown, alias: string, context: string): void {
+  if (reportedPerRequest.has(alias)) return;
+  reportedPerRequest.add(alias);
+  reportError(error, context);
+}
+
 function describeRoute(route: RouteInfo): string {
-  const kind = route.kind === 'site' ? 'cacheSite' : route.kind === 'page' ? 'cachePage' : 'cacheRoutes';
+  const kind = route.id === 'http' ? 'httpCache' : route.kind === 'site' ? 'cacheSite' : route.kind === 'page' ? 'cachePage' : 'cacheRoutes';
   return `the route ${route.match} (${kind})`;
 }

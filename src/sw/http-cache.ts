@@ -30,6 +30,7 @@ import { parseCacheControl, type CacheControlDirectives } from './cache-control.
 import { varyHeaders } from './cacheability.js';
 import { freshnessLifetime, initialAge, staleOnError, storedHeaders, unstorableReason, usability, type StoredFacts } from './http-freshness.js';
 import { answerRange } from './http-range.js';
+import { reportAliasFailure } from './check-aliases.js';
 import { setUpWorker } from './lifecycle.js';
 import { describe } from '../core/options.js';
 import { aliasOption, knownOptions, optionsObject, prefixOption } from './options.js';
@@ -156,7 +157,9 @@ async function respondHttp(request: Request, event: FetchEvent | undefined, rout
   try {
     cache = getCache(route.cache);
   } catch (error) {
-    return failOver(error, `httpCache`, route, request);
+    reportAliasFailure(error, route.cache, 'httpCache');
+    count(ROUTE_ID, route.cache, 'errors');
+    return fetch(bypass(request));
   }
   const catchingUp = catchUpOnce();
   if (catchingUp) await catchingUp;

@@ -12,6 +12,7 @@ import { getCache } from '../caches.js';
 import { invalidationBus } from '../invalidations.js';
 import type { Cache } from '../core/cache.js';
 import { reportError } from '../core/report.js';
+import { reportAliasFailure } from './check-aliases.js';
 import { isCacheableRequest } from './cacheability.js';
 import { entryState, servesOnError, type Freshness } from './freshness.js';
 import { cacheUrl } from './ignore-params.js';
@@ -49,7 +50,7 @@ export async function respondWithCache(request: Request, event: WaitUntil | unde
   try {
     cache = getCache(route.cache);
   } catch (error) {
-    reportError(error, `the worker's route ${route.id}`);
+    reportAliasFailure(error, route.cache, `the worker's route ${route.id}`);
     count(route.id, route.cache, 'errors');
     return fetch(networkRequest(request));
   }

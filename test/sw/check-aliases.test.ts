@@ -66,3 +66,21 @@ describe('the worker at start', () => {
     }
   });
 });
+
+describe('a request on a route with an undefined alias', () => {
+  it('goes to the network, counted each time, reported once', async () => {
+    const { respondWithCache } = await import('../../src/sw/respond-with-cache.js');
+    const { workerStats } = await import('../../src/sw/stats.js');
+    defineCaches({ default: { backend: 'memory', location: `aliases-${Math.random()}` } });
+    const reports = collect();
+    vi.stubGlobal('fetch', vi.fn(async () => new Response('from the network')));
+    cleanups.push(() => vi.unstubAllGlobals());
+    const route = { id: 'route:typo', cache: 'pagse-per-request', keyPrefix: '', timeout: { kind: 'route' as const, seconds: 60 }, tags: [], opaque: false };
+    for (let i = 0; i < 3; i++) {
+      const response = await respondWithCache(new Request('https://app.test/api/x'), undefined, route);
+      expect(await response.text()).toBe('from the network');
+    }
+    expect(reports.filter((r) => String(r.error).includes('pagse-per-request'))).toHaveLength(1);
+    expect(workerStats().routes['route:typo']?.errors).toBe(3);
+  });
+});
