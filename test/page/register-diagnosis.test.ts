@@ -31,6 +31,8 @@ describe('diagnoseRegistration', () => {
     expect(why).toContain("Is cachetteWorker() from 'cachette/vite' in the plugins of vite.config?");
     expect(why).toContain("(the browser said: TypeError: Failed to register a ServiceWorker");
     expect(fetchOnce.calls).toHaveLength(1);
+    // The diagnosis's own request must bypass the HTTP cache (a stale copy of /sw.js would
+    // mislead it); this asserts the code's request mode, the test keeps no cache out.
     expect(fetchOnce.calls[0]![1]).toMatchObject({ cache: 'no-store' });
   });
 
