@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Counters } from 'cachette/sw';
 import { launchBrowser, waitForController, type TestBrowser } from './support/browser.js';
 import { BLANK_PAGE, buildWorker } from './support/build-worker.js';
 import { json, startServer, type Reply, type TestRequest, type TestServer } from './support/server.js';
@@ -23,15 +24,6 @@ interface Fetched {
   body: string;
 }
 
-interface Counters {
-  hits: number;
-  misses: number;
-  stored: number;
-  notStored: number;
-  errors: number;
-  revalidations?: number;
-  stale?: number;
-}
 
 let tmp: string;
 let workerDir: string;

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Counters } from 'cachette/sw';
 import { launchBrowser, waitForController, type TestBrowser } from './support/browser.js';
 import { BLANK_PAGE, buildWorker } from './support/build-worker.js';
 import { json, startServer, text, type TestServer } from './support/server.js';
@@ -22,13 +23,6 @@ interface Fetched {
   body: string;
 }
 
-interface Counters {
-  hits: number;
-  misses: number;
-  stored: number;
-  notStored: number;
-  errors: number;
-}
 
 interface Stats {
   stats: { routes: Record<string, Counters>; caches: Record<string, Counters> };
