@@ -3,6 +3,7 @@
  * 'cachette/sw') into one classic script at a fixed URL, in `vite` dev and `vite build`.
  * Runs in Node, inside Vite; nothing here reaches the browser.
  */
+import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import * as vite from 'vite';
@@ -138,13 +139,30 @@ function devWorker(server: ViteDevServer, config: ResolvedConfig, entry: string,
     return building;
   };
 
-  return {
-    code: () => (pending ??= build()),
-    changed(file) {
-      pending = undefined;
-      if (modules.has(file) || modules.has(resolve(file))) pending = build();
-    },
+  const changed = (file: string): void => {
+    pending = undefined;
+    if (!modules.has(file) && !modules.has(resolve(file))) return;
+    pending = build();
+    // Vite's watcher (chokidar) reports one change per file per 50 ms and drops the rest, so a
+    // second save inside that window (format-on-save, a generator writing twice) would leave
+    // the worker built from the first. Look at the file again once the window has passed.
+    const seen = version(file);
+    setTimeout(() => {
+      if (version(file) !== seen) changed(file);
+    }, 75).unref();
   };
+
+  return { code: () => (pending ??= build()), changed };
+}
+
+/** A file's modification time and size, to tell whether it was written again; '' once it is gone. */
+function version(file: string): string {
+  try {
+    const stats = statSync(file, { bigint: true });
+    return `${stats.mtimeNs}:${stats.size}`;
+  } catch {
+    return '';
+  }
 }
 
 /** A worker build error in the terminal and in Vite's error overlay. */

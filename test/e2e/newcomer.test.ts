@@ -12,7 +12,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { promisify, stripVTControlCharacters } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, waitForController, type TestBrowser } from './support/browser.js';
@@ -34,24 +34,37 @@ async function freePort(): Promise<number> {
 }
 
 /** `vite preview` of the app on a free port, with `env`; resolves once it listens. */
-async function preview(env: Record<string, string> = {}): Promise<{ origin: string; stop: () => void }> {
+async function preview(env: Record<string, string> = {}): Promise<{ origin: string; stop: () => Promise<void> }> {
   const port = await freePort();
   const child: ChildProcess = spawn(join(dir, 'node_modules/.bin/vite'), ['preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
     cwd: dir,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // Vite's own lock refuses a second preview of the project while this one lives: wait for the exit.
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill();
+    await exited;
+  };
   let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes(`:${port}`)) resolve();
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`vite preview exited with ${code}: ${output}`)));
-  });
-  return { origin: `http://127.0.0.1:${port}`, stop: () => child.kill() };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        // Colours stay on where CI is set (the port is printed bold): read the text.
+        if (stripVTControlCharacters(output).includes(`127.0.0.1:${port}`)) resolve();
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', onData);
+      child.on('exit', (code) => reject(new Error(`vite preview exited with ${code}: ${output}`)));
+      setTimeout(() => reject(new Error(`vite preview did not say it listens on ${port} within 30 s: ${output}`)), 30_000).unref();
+    });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { origin: `http://127.0.0.1:${port}`, stop };
 }
 
 async function build(env: Record<string, string> = {}): Promise<void> {
@@ -107,7 +120,7 @@ describe('a new Vite app following the README', () => {
       expect(await read()).toBe(first);
       await page.close();
     } finally {
-      server.stop();
+      await server.stop();
     }
   }, 120_000);
 
@@ -127,7 +140,7 @@ describe('a new Vite app following the README', () => {
       expect(await page.evaluate(() => navigator.serviceWorker.controller)).toBeNull();
       await page.close();
     } finally {
-      server.stop();
+      await server.stop();
     }
   }, 120_000);
 });

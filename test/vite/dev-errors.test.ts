@@ -144,4 +144,17 @@ describe('cachetteWorker dev server: worker build errors', () => {
     }
     expect(worker.body).toContain('marker-4');
   }, 30_000);
+
+  it('two saves a moment apart (format-on-save): the second is built, though the watcher reports only the first', async () => {
+    // Vite's watcher drops a file's changes for 50 ms after reporting one.
+    await writeFile(join(app, 'src/sw.ts'), good('marker-5'));
+    await new Promise((r) => setTimeout(r, 20));
+    await writeFile(join(app, 'src/sw.ts'), good('marker-6'));
+    let worker = await getWorker();
+    for (let i = 0; i < 50 && !worker.body.includes('marker-6'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      worker = await getWorker();
+    }
+    expect(worker.body).toContain('marker-6');
+  }, 30_000);
 });
