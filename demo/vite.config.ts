@@ -10,7 +10,9 @@ import { appCacheHeaders } from './api/cache-headers.js';
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
-  plugins: [cachetteWorker({ entry: 'sw.ts' }), blogApi(), appCacheHeaders()],
+  // In `vite` dev the worker sees Vite's own requests too (its client, modules, dependencies),
+  // so the demo's httpCache() holds them and a reload with the server stopped still works.
+  plugins: [cachetteWorker({ entry: 'sw.ts', dev: { viteRequests: 'worker' } }), blogApi(), appCacheHeaders()],
   // Same-origin only: Vite's default CORS for other localhost origins answers every file with
   // `Vary: Origin`, and a module script's request carries `Origin` where the page's fetch()
   // does not, so the copies the page hands the worker (app/offline.ts) would never match.

@@ -6,11 +6,55 @@
  * as text, or a script that downloads fine and threw while evaluated.
  */
 
+import { WORKER_ERROR_CHANNEL } from '../core/protocol.js';
+
+/** What a worker built by cachette/vite said as it threw while evaluated (see {@link hearWorkerErrors}). */
+export interface HeardWorkerErrors {
+  /** The first error heard for the script, waiting up to `ms` for one; undefined if none. */
+  thrown(ms: number): Promise<string | undefined>;
+  close(): void;
+}
+
+/**
+ * Listens, from before the registration, for the error a worker built by cachette/vite posts
+ * when its script throws while evaluated (the platform's rejection says only "script
+ * evaluation failed"). A no-op where there is no BroadcastChannel.
+ */
+export function hearWorkerErrors(scriptURL: string): HeardWorkerErrors {
+  if (typeof BroadcastChannel !== 'function') return { thrown: async () => undefined, close() {} };
+  const wanted = new URL(scriptURL, location.href).href;
+  const channel = new BroadcastChannel(WORKER_ERROR_CHANNEL);
+  let heard: string | undefined;
+  let wake: (() => void) | undefined;
+  channel.onmessage = (event: MessageEvent) => {
+    const data = event.data as { message?: unknown; scriptURL?: unknown } | null;
+    if (heard !== undefined || typeof data?.message !== 'string' || data.scriptURL !== wanted) return;
+    heard = data.message;
+    wake?.();
+  };
+  return {
+    async thrown(ms) {
+      if (heard === undefined) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, ms);
+        });
+      }
+      return heard;
+    },
+    close: () => channel.close(),
+  };
+}
+
 /** The part of `fetch` the diagnosis uses (injected in tests). */
 export type DiagnosisFetch = (url: string, init: RequestInit) => Promise<Response>;
 
 const FETCH_TIMEOUT = 3000;
 const BODY_EXCERPT = 600;
+/** How long, after the script was fetched again, a worker's own report of what it threw may still arrive. */
+const WORKER_ERROR_WAIT = 500;
+/** The thrown error's first lines (its message and the frames nearest to it). */
+const THROWN_LINES = 6;
 const JAVASCRIPT_MIME = /^(text|application)\/(x-)?(javascript|ecmascript)$/i;
 
 /**
@@ -19,7 +63,12 @@ const JAVASCRIPT_MIME = /^(text|application)\/(x-)?(javascript|ecmascript)$/i;
  * @example
  * await diagnoseRegistration('/sw.js', error) // "the server answered /sw.js with HTML ..."
  */
-export async function diagnoseRegistration(scriptURL: string, cause: unknown, fetchImpl: DiagnosisFetch | null = globalFetch()): Promise<string> {
+export async function diagnoseRegistration(
+  scriptURL: string,
+  cause: unknown,
+  fetchImpl: DiagnosisFetch | null = globalFetch(),
+  heard?: HeardWorkerErrors,
+): Promise<string> {
   const browser = describe(cause);
   const said = `(the browser said: ${browser})`;
   if (!fetchImpl) return browser;
@@ -56,6 +105,13 @@ export async function diagnoseRegistration(scriptURL: string, cause: unknown, fe
       `the server answered ${scriptURL} with Content-Type '${type || '(none)'}', which is not a JavaScript MIME type: ` +
       `serve it as text/javascript ${said}`
     );
+  }
+  // A worker built by cachette/vite says what it threw (posted as it threw, before the rejection).
+  const thrown = await heard?.thrown(WORKER_ERROR_WAIT);
+  if (thrown !== undefined) {
+    const lines = thrown.split('\n');
+    const shown = lines.length > THROWN_LINES ? [...lines.slice(0, THROWN_LINES), '    …'] : lines;
+    return `the worker script threw while the browser evaluated it: ${shown.join('\n')}\n${said}`;
   }
   return (
     `${scriptURL} downloads as JavaScript, so the worker script most likely threw during its first evaluation ` +

@@ -4,7 +4,7 @@
  * updated workers waiting to take over.
  */
 import { message } from '../core/protocol.js';
-import { diagnoseRegistration } from './register-diagnosis.js';
+import { diagnoseRegistration, hearWorkerErrors } from './register-diagnosis.js';
 
 /** Options of `register`: the platform's `RegistrationOptions`, plus how long to wait. */
 export interface RegisterOptions extends RegistrationOptions {
@@ -31,6 +31,8 @@ const MAX_TIMER = 2 ** 31 - 1;
  * (a shift-reload). Only the `controllerchange` of a claim in flight can still arrive.
  */
 const SETTLED_GRACE = 1000;
+/** How long an installed worker is watched for activating on its own before it counts as waiting. */
+const SKIP_WAITING_GRACE = 150;
 
 /**
  * Registers the service worker at `scriptURL` and resolves once that worker controls the
@@ -55,12 +57,15 @@ export async function register(scriptURL: string | URL, options: RegisterOptions
   }
   const container = serviceWorkerContainer();
   let registration: ServiceWorkerRegistration;
+  const heard = hearWorkerErrors(String(scriptURL));
   try {
     registration = await container.register(scriptURL, registrationOptions);
   } catch (cause) {
     // The platform's error rarely names the cause; asking for the script once more usually does.
-    const why = await diagnoseRegistration(String(scriptURL), cause);
+    const why = await diagnoseRegistration(String(scriptURL), cause, undefined, heard);
     throw new Error(`cachette: registering the service worker ${String(scriptURL)} failed: ${why}`, { cause });
+  } finally {
+    heard.close();
   }
   if (!location.href.startsWith(registration.scope)) {
     throw new Error(
@@ -95,7 +100,7 @@ export function onUpdate(registration: ServiceWorkerRegistration, listener: (upd
   const notifyIfWaiting = (): void => {
     const waiting = registration.waiting;
     // A waiting worker exists only beside an active one: it is always an update.
-    if (stopped || !waiting || waiting === notified) return;
+    if (stopped || !waiting || waiting === notified || waiting.state !== 'installed') return;
     notified = waiting;
     try {
       listener({ waiting, activate: () => activateWaiting(waiting) });
@@ -107,13 +112,27 @@ export function onUpdate(registration: ServiceWorkerRegistration, listener: (upd
 
   const track = (worker: ServiceWorker | null): void => {
     if (!worker || worker.state !== 'installing') return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const remove = (): void => {
+      clearTimeout(timer);
+      worker.removeEventListener('statechange', onState);
+    };
+    const done = (): void => {
+      remove();
+      cleanups.delete(remove);
+    };
     const onState = (): void => {
       if (worker.state === 'installing') return;
-      worker.removeEventListener('statechange', onState);
-      cleanups.delete(remove);
-      if (worker.state === 'installed') notifyIfWaiting();
+      if (worker.state !== 'installed') return done();
+      // A worker that skips waiting (cachette/vite's dev worker) is 'installed' for a moment
+      // before it activates: announce only one still waiting once its next state change had
+      // time to arrive.
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        done();
+        notifyIfWaiting();
+      }, SKIP_WAITING_GRACE);
     };
-    const remove = (): void => worker.removeEventListener('statechange', onState);
     worker.addEventListener('statechange', onState);
     cleanups.add(remove);
   };

@@ -8,6 +8,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import * as vite from 'vite';
 import type { InlineConfig, Logger, Plugin, ResolvedConfig, ViteDevServer } from 'vite';
+import { devClient, devPrelude, reportingEvaluationErrors, WORKER_ERROR_CHANNEL, WORKER_REBUILT_EVENT, type DevWorkerBehaviour } from './dev-worker-code.js';
 
 /** Options of `cachetteWorker`. */
 export interface CachetteWorkerOptions {
@@ -15,6 +16,24 @@ export interface CachetteWorkerOptions {
   entry?: string;
   /** The worker's file name in the output and its URL under `base`; default `'sw.js'`. */
   fileName?: string;
+  /** How the worker behaves in `vite` dev (`vite build` is not affected). */
+  dev?: CachetteWorkerDevOptions;
+}
+
+/** `vite` dev only: the worker stays out of the way of development. */
+export interface CachetteWorkerDevOptions {
+  /**
+   * Vite's own requests (its client, `/@fs/`, `/@id/` and `/node_modules/` modules,
+   * pre-bundled dependencies, URLs with `?v=<hash>`, `?t=<time>` or `?import`):
+   * `'network'` (default) sends them to Vite past every route, so nothing of Vite's is
+   * stored; `'worker'` lets your routes see them (to try the app offline in dev).
+   */
+  viteRequests?: 'network' | 'worker';
+  /**
+   * A worker rebuilt after an edit: `'activate'` (default) takes over as soon as it is
+   * installed, with no `onUpdate` prompt; `'prompt'` waits like a production update.
+   */
+  update?: 'activate' | 'prompt';
 }
 
 /**
@@ -36,6 +55,7 @@ export function cachetteWorker(options: CachetteWorkerOptions = {}): Plugin {
   if (!fileName || fileName.endsWith('/')) {
     throw new TypeError(`cachette/vite: fileName must name a file, such as 'sw.js', got '${options.fileName}'`);
   }
+  const behaviour = devBehaviour(options.dev);
   let config: ResolvedConfig;
 
   return {
@@ -45,9 +65,10 @@ export function cachetteWorker(options: CachetteWorkerOptions = {}): Plugin {
     },
 
     configureServer(server: ViteDevServer) {
-      const url = `${config.base.endsWith('/') ? config.base : `${config.base}/`}${fileName}`;
+      const url = workerURL(config, fileName);
       const entry = entryPath(config, entryOption);
-      const worker = devWorker(server, config, entry, entryOption, fileName);
+      const worker = devWorker(server, config, entry, entryOption, fileName, behaviour);
+      server.ws.on(WORKER_ERROR_CHANNEL, (data: unknown) => reportEvaluationError(server, config, entryOption, data));
       // Any change may touch the worker's module graph; a change to one of its own files
       // rebuilds at once, so a mistake in sw.ts shows in the terminal and the overlay as
       // it is saved, not at the browser's next update check.
@@ -78,6 +99,15 @@ export function cachetteWorker(options: CachetteWorkerOptions = {}): Plugin {
       });
     },
 
+    transformIndexHtml: {
+      order: 'pre',
+      handler() {
+        // `vite` dev only: a worker's evaluation error, posted by the worker, reaches the terminal and the overlay.
+        if (config.command !== 'serve') return undefined;
+        return [{ tag: 'script', attrs: { type: 'module' }, children: devClient(behaviour), injectTo: 'head-prepend' }];
+      },
+    },
+
     applyToEnvironment(environment) {
       // `vite build` may build a server environment too; the worker belongs with the client.
       return environment.config.consumer === 'client';
@@ -87,7 +117,7 @@ export function cachetteWorker(options: CachetteWorkerOptions = {}): Plugin {
       if (config.command !== 'build' || config.build.ssr) return;
       const { code, modules } = await bundleWorker(config, entryPath(config, entryOption), fileName, true);
       for (const id of modules) if (isAbsolute(id)) this.addWatchFile(id);
-      this.emitFile({ type: 'asset', fileName, source: code });
+      this.emitFile({ type: 'asset', fileName, source: reportingEvaluationErrors(code) });
     },
   };
 }
@@ -100,34 +130,45 @@ interface DevWorker {
   changed(file: string): void;
 }
 
-function devWorker(server: ViteDevServer, config: ResolvedConfig, entry: string, entryOption: string, fileName: string): DevWorker {
+function devWorker(server: ViteDevServer, config: ResolvedConfig, entry: string, entryOption: string, fileName: string, behaviour: DevWorkerBehaviour): DevWorker {
   let pending: Promise<string> | undefined;
   let generation = 0;
   let lastGood: string | undefined;
   let failed = false;
+  /** The error last reported, until a build succeeds. */
+  let reported: string | undefined;
   const modules = new Set<string>([entry]);
 
   const build = (): Promise<string> => {
     const mine = ++generation;
     const building = bundleWorker(config, entry, fileName, false).then(
-      (built) => {
+      (bundled) => {
+        const built = { ...bundled, code: devPrelude(config.base, behaviour) + reportingEvaluationErrors(bundled.code) };
         if (mine !== generation) return built.code;
+        const replaced = lastGood !== undefined && lastGood !== built.code;
         lastGood = built.code;
         for (const id of built.modules) if (isAbsolute(id)) modules.add(id);
         // Files outside the root (a linked package, a shared folder) are not watched by default.
         server.watcher.add(built.modules.filter((id) => isAbsolute(id) && !id.includes('/node_modules/')));
+        reported = undefined;
         if (failed) {
           failed = false;
           config.logger.info(`cachette/vite: the worker ${entryOption} builds again`, { timestamp: true });
-          // Clears the error overlay; the page's next update check installs the fixed worker.
+          // Clears the error overlay; the reloaded page's update check installs the fixed worker.
           server.ws.send({ type: 'full-reload', path: '*' });
+        } else if (replaced) {
+          // The pages' dev client fetches it at once (registration.update()), as an edit to a page module shows at once.
+          server.ws.send({ type: 'custom', event: WORKER_REBUILT_EVENT, data: { url: workerURL(config, fileName) } });
         }
         return built.code;
       },
       (error: unknown) => {
         if (mine === generation) {
           failed = true;
-          reportBuildError(server, config, entryOption, error, lastGood !== undefined);
+          // One report per mistake: a save that changes nothing of it (or a second look at the file) says nothing new.
+          const text = errorText(error);
+          if (text !== reported) reportBuildError(server, config, entryOption, error, lastGood !== undefined);
+          reported = text;
         }
         // The last good worker goes on being served: the browser keeps the worker it has.
         if (lastGood !== undefined) return lastGood;
@@ -153,6 +194,46 @@ function devWorker(server: ViteDevServer, config: ResolvedConfig, entry: string,
   };
 
   return { code: () => (pending ??= build()), changed };
+}
+
+/** The dev options, checked: a wrong key or value is named with what is accepted. */
+function devBehaviour(dev: CachetteWorkerDevOptions | undefined): DevWorkerBehaviour {
+  if (dev === undefined) return { viteRequests: 'network', update: 'activate' };
+  if (typeof dev !== 'object' || dev === null || Array.isArray(dev)) {
+    throw new TypeError(`cachette/vite: dev must be an object such as { viteRequests: 'network', update: 'activate' }, got ${JSON.stringify(dev)}`);
+  }
+  for (const key of Object.keys(dev)) {
+    if (key !== 'viteRequests' && key !== 'update') {
+      throw new TypeError(`cachette/vite: dev has no option '${key}'; the options are viteRequests and update`);
+    }
+  }
+  const viteRequests = dev.viteRequests ?? 'network';
+  if (viteRequests !== 'network' && viteRequests !== 'worker') {
+    throw new TypeError(`cachette/vite: dev.viteRequests must be 'network' or 'worker', got ${JSON.stringify(dev.viteRequests)}`);
+  }
+  const update = dev.update ?? 'activate';
+  if (update !== 'activate' && update !== 'prompt') {
+    throw new TypeError(`cachette/vite: dev.update must be 'activate' or 'prompt', got ${JSON.stringify(dev.update)}`);
+  }
+  return { viteRequests, update };
+}
+
+/** A worker's evaluation error, posted by the page's dev client: reported once per message a moment, in the terminal and the overlay. */
+const recentlyReported = new Map<string, number>();
+function reportEvaluationError(server: ViteDevServer, config: ResolvedConfig, entryOption: string, data: unknown): void {
+  const text = typeof (data as { message?: unknown })?.message === 'string' ? (data as { message: string }).message : String(data);
+  // Every open tab hears the worker: one report for all of them.
+  const now = Date.now();
+  for (const [seen, at] of recentlyReported) if (now - at > 2000) recentlyReported.delete(seen);
+  if (recentlyReported.has(text)) return;
+  recentlyReported.set(text, now);
+  const [first = text, ...frames] = text.split('\n');
+  const message = `cachette/vite: the worker ${entryOption} threw while the browser evaluated it: ${first}`;
+  config.logger.error(frames.length ? `${message}\n${frames.join('\n')}` : message, { timestamp: true });
+  server.ws.send({
+    type: 'error',
+    err: { message: stripVTControlCharacters(message), stack: frames.filter((line) => /^\s*at /.test(line)).join('\n'), plugin: 'cachette:worker' },
+  });
 }
 
 /** A file's modification time and size, to tell whether it was written again; '' once it is gone. */
@@ -199,6 +280,11 @@ interface BuiltWorker {
   code: string;
   /** The files bundled into the worker, for watching. */
   modules: string[];
+}
+
+/** The worker's path in `vite` dev: `fileName` under `base`. */
+function workerURL(config: ResolvedConfig, fileName: string): string {
+  return `${config.base.endsWith('/') ? config.base : `${config.base}/`}${fileName}`;
 }
 
 function entryPath(config: ResolvedConfig, entry: string): string {

@@ -273,10 +273,17 @@ describe('register names the likely cause of a failed registration', () => {
     expect(message).toContain('import.meta.env.BASE_URL');
   });
 
-  it('a worker that throws while evaluated: says so, with the browser message', async () => {
+  it('a worker built by cachette/vite that throws while evaluated: its own error, with the browser message', async () => {
     server.route('GET', '/throws/sw.js', { body: scripts.throws, headers: { 'Content-Type': 'text/javascript' } });
     const message = await failure('/throws/sw.js', '/throws/');
-    expect(message).toMatch(/\/throws\/sw\.js downloads as JavaScript, so the worker script most likely threw during its first evaluation/);
+    expect(message).toMatch(/failed: the worker script threw while the browser evaluated it: Error: register-throws: defineCaches was given a typo\n/);
+    expect(message).toMatch(/the browser said: TypeError: .*ServiceWorker script evaluation failed/);
+  });
+
+  it('any other worker that throws while evaluated: says it most likely threw, with the browser message', async () => {
+    server.route('GET', '/raw-throws/sw.js', { body: "throw new Error('raw');", headers: { 'Content-Type': 'text/javascript' } });
+    const message = await failure('/raw-throws/sw.js', '/raw-throws/');
+    expect(message).toMatch(/\/raw-throws\/sw\.js downloads as JavaScript, so the worker script most likely threw during its first evaluation/);
     expect(message).toMatch(/the browser said: TypeError: .*ServiceWorker script evaluation failed/);
   });
 });
