@@ -15,12 +15,6 @@ export type { WorkerSnapshot };
 export const PROTOCOL_VERSION = 1;
 /** The BroadcastChannel every tab and the worker listen on. */
 export const CHANNEL_NAME = 'cachette';
-/**
- * The BroadcastChannel a worker built by cachette/vite posts on when its script throws while
- * first evaluated: `{ message, scriptURL }`, plain (the worker never got to run Cachette).
- * register() puts it in its rejection; `vite` dev shows it in the terminal and the overlay.
- */
-export const WORKER_ERROR_CHANNEL = 'cachette:worker-error';
 
 /** Ask a waiting worker to take over now (`registration.waiting`). */
 export interface SkipWaitingMessage {

@@ -6,7 +6,7 @@
  * as text, or a script that downloads fine and threw while evaluated.
  */
 
-import { WORKER_ERROR_CHANNEL } from '../core/protocol.js';
+import { WORKER_ERROR_CHANNEL } from '../core/worker-error-channel.js';
 
 /** What a worker built by cachette/vite said as it threw while evaluated (see {@link hearWorkerErrors}). */
 export interface HeardWorkerErrors {

@@ -6,7 +6,7 @@
  * script evaluation failed"). Runs in Node, inside Vite: these are strings of worker code.
  */
 
-import { WORKER_ERROR_CHANNEL } from '../core/protocol.js';
+import { WORKER_ERROR_CHANNEL } from '../core/worker-error-channel.js';
 
 export { WORKER_ERROR_CHANNEL };
 

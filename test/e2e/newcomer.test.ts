@@ -3,8 +3,8 @@
  * (test/newcomer/app), Cachette installed from its packed tarball (`npm pack` of this
  * package, as the registry would ship it; the other packages from the registry or npm's
  * cache), built with `vite build`, served with `vite preview`, in real Chromium. The worker
- * must control the page and cache the API; with the worker plugin forgotten, the page must
- * still render and the console say why there is no worker.
+ * must control the page and cache the API; after a shift-reload, and with the worker plugin
+ * forgotten, the page must still render and the console say why there is no worker.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify, stripVTControlCharacters } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, waitForController, type TestBrowser } from './support/browser.js';
+import { cdp, launchBrowser, waitForController, type TestBrowser } from './support/browser.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -100,7 +100,7 @@ describe('a new Vite app following the README', () => {
     }
   }, 120_000);
 
-  it('builds; its worker controls the page and caches the API', async () => {
+  it('builds; its worker controls the page and caches the API; a shift-reload still renders and says why', async () => {
     await build();
     // What the README says the quick start adds to the main bundle (the app's own code is ~0.5 KB).
     const assets = await readdir(join(dir, 'dist/assets'));
@@ -118,6 +118,17 @@ describe('a new Vite app following the README', () => {
       const first = await read();
       // The same number again: the worker answered, the API was not called.
       expect(await read()).toBe(first);
+      // A shift-reload bypasses the worker for that load: the page still renders, and the console says why.
+      const warnings: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'warning') warnings.push(message.text());
+      });
+      const session = await cdp(page);
+      await session.send('Page.reload', { ignoreCache: true });
+      await expect.poll(() => page.textContent('#app').catch(() => '')).toMatch(/^time: \d+$/);
+      await expect.poll(() => warnings.join('\n')).toMatch(/hard reload \(shift-reload\).*the page keeps working/);
+      expect(await page.evaluate(() => navigator.serviceWorker.controller)).toBeNull();
+      await session.detach();
       await page.close();
     } finally {
       await server.stop();
