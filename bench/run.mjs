@@ -14,7 +14,8 @@ import * as invalidation from './invalidation.mjs';
 import * as pushFanout from './push-fanout.mjs';
 import * as pushLatency from './push-latency.mjs';
 import * as revalidation from './revalidation.mjs';
+import * as scale from './scale.mjs';
 import * as sharedMiss from './shared-miss.mjs';
 
 /** Every benchmark: a module exporting `name`, `description`, `run(options)` and optionally `defaultDriver`. */
-await main([getLatency, fetchHit, sharedMiss, invalidation, fragments, pushLatency, pushFanout, revalidation], 'bench/run.mjs');
+await main([getLatency, fetchHit, sharedMiss, invalidation, fragments, pushLatency, pushFanout, revalidation, scale], 'bench/run.mjs');

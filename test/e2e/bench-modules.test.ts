@@ -12,7 +12,7 @@ const modules = [...runner.matchAll(/^import \* as \w+ from '\.\/([\w-]+\.mjs)';
 
 describe('bench/', () => {
   it('lists its benchmarks in run.mjs', () => {
-    expect(modules.sort()).toEqual(['fetch-hit.mjs', 'fragments.mjs', 'get-latency.mjs', 'invalidation.mjs', 'push-fanout.mjs', 'push-latency.mjs', 'revalidation.mjs', 'shared-miss.mjs']);
+    expect(modules.sort()).toEqual(['fetch-hit.mjs', 'fragments.mjs', 'get-latency.mjs', 'invalidation.mjs', 'push-fanout.mjs', 'push-latency.mjs', 'revalidation.mjs', 'scale.mjs', 'shared-miss.mjs']);
   });
 
   for (const file of modules) {
