@@ -17,17 +17,29 @@ export interface CacheDb extends DBSchema {
     value: unknown;
     indexes: { expires: number; used: number; tags: string };
   };
+  /** Facts about the store kept beside it: `count`, the number of records in `entries`. */
+  meta: {
+    key: string;
+    value: unknown;
+  };
 }
 
 /** An open connection to a location's database. */
 export type Db = IDBPDatabase<CacheDb>;
-/** A readwrite transaction over the one object store, and that store. */
-export type WriteTx = IDBPTransaction<CacheDb, ['entries'], 'readwrite'>;
-export type WriteStore = IDBPObjectStore<CacheDb, ['entries'], 'entries', 'readwrite'>;
+/** A readwrite transaction over the entries and their count, and the entries' store. */
+export type WriteTx = IDBPTransaction<CacheDb, ['entries', 'meta'], 'readwrite'>;
+export type WriteStore = IDBPObjectStore<CacheDb, ['entries', 'meta'], 'entries', 'readwrite'>;
 
-/** The one object store. */
+/** The entries' object store. */
 export const STORE = 'entries';
-const SCHEMA_VERSION = 1;
+/** The store of facts kept beside the entries, and the key of their count there. */
+export const META = 'meta';
+export const COUNT = 'count';
+/**
+ * 1: the entries and their indexes. 2: `meta`, with the entries' count, kept by every write
+ * in its own transaction (IndexedDB's `count()` walks the whole store).
+ */
+const SCHEMA_VERSION = 2;
 
 /**
  * A reopening connection to one database, shared by every call of one store.
@@ -87,13 +99,21 @@ export class IdbConnection {
     }
     let db: Db | undefined;
     const opening: Promise<Db> = openDB<CacheDb>(this.#name, SCHEMA_VERSION, {
-      upgrade(database, oldVersion) {
+      upgrade(database, oldVersion, _newVersion, transaction) {
         if (oldVersion < 1) {
           const store = database.createObjectStore(STORE, { keyPath: 'key' });
           // Infinity is a valid IDB key: never-expiring entries sort last, outside upperBound(now).
           store.createIndex('expires', 'expires');
           store.createIndex('used', 'used');
           store.createIndex('tags', 'tags', { multiEntry: true });
+        }
+        if (oldVersion < 2) {
+          database.createObjectStore(META);
+          // Counted once, here; from now on every write keeps the count.
+          void transaction
+            .objectStore(STORE)
+            .count()
+            .then((count) => transaction.objectStore(META).put(count, COUNT));
         }
       },
       // Another context wants a version change or `deleteDatabase`: an open connection
@@ -150,7 +170,7 @@ export function errorName(error: unknown): string | undefined {
  */
 export async function inTransaction<T>(tx: WriteTx, body: (store: WriteStore) => Promise<T>): Promise<T> {
   try {
-    const result = await body(tx.store);
+    const result = await body(tx.objectStore(STORE));
     await tx.done;
     return result;
   } catch (error) {

@@ -4,6 +4,9 @@
  * `expires` and `used` indexes make expiry and culling cost what they remove, and `tags`
  * (multiEntry) serves `invalidate({ tags })`.
  *
+ * Every write keeps the number of records in `meta` (IndexedDB's `count()` walks the whole
+ * store), checked against a real count only when it says the store is full, before a cull.
+ *
  * Reads never write: a hit's new LRU stamp waits in memory and rides along with the next
  * write transaction (or a flush ~2 s later), so the hit path stays one readonly request.
  * A record that is not a whole entry (see `entryShapeProblem`) is absent: reported once, and
@@ -15,7 +18,7 @@ import { UnstorableValueError } from '../core/errors.js';
 import { reportError } from '../core/report.js';
 import { openStore, type Backend, type BackendStore } from '../core/backend.js';
 import { isExpired, type Entry, type EntryInfo, type Store, type WritePolicy } from '../core/store.js';
-import { errorName, handled, IdbConnection, inTransaction, STORE, type CacheDb, type WriteStore } from './idb-connection.js';
+import { COUNT, errorName, handled, IdbConnection, inTransaction, META, STORE, type CacheDb, type WriteStore, type WriteTx } from './idb-connection.js';
 import { PendingUses } from './pending-uses.js';
 
 type ExpiresIndex = IDBPIndex<CacheDb, ['entries'], 'entries', 'expires', 'readonly'>;
@@ -94,33 +97,38 @@ class IdbStore implements BackendStore {
 
   async set(entries: readonly Entry[], policy: WritePolicy): Promise<void> {
     if (entries.length === 0) return;
-    await this.#write(async (store) => {
-      let count = await store.count();
-      let exact = true;
+    await this.#write(async (store, count) => {
+      // Which keys already hold a record: overwriting one does not grow the store.
+      const held = await Promise.all(entries.map((entry) => store.count(entry.key)));
+      const present = new Set<IDBValidKey>(entries.filter((_, i) => held[i]! > 0).map((entry) => entry.key));
       const puts: Promise<unknown>[] = [];
       for (const entry of entries) {
-        // `count` only grows while we put, so it is an upper bound (an overwrite does not grow
-        // the store); recount only when that bound says the store may be full.
-        if (count >= policy.maxEntries && !exact) count = await store.count();
-        if (count >= policy.maxEntries) count -= await this.#cull(store, count, policy);
+        if (count.value >= policy.maxEntries) {
+          for (const key of await this.#cullIfFull(store, count, policy)) present.delete(key);
+        }
         puts.push(handled(putEntry(store, { ...entry, used: this.#uses.stamp(policy.now) })));
-        count += 1;
-        exact = false;
+        if (!present.has(entry.key)) {
+          present.add(entry.key);
+          count.add(1);
+        }
       }
       await Promise.all(puts);
     });
   }
 
   async add(entry: Entry, policy: WritePolicy): Promise<boolean> {
-    return this.#write(async (store) => {
+    return this.#write(async (store, count) => {
       const record = await store.get(entry.key);
       const existing = this.#checked(record, entry.key);
       if (existing && !isExpired(existing, policy.now)) return false;
       // As memory.ts: an expired (or malformed) holder of the key is gone before the store is counted.
-      if (record !== undefined) await store.delete(entry.key);
-      const count = await store.count();
-      if (count >= policy.maxEntries) await this.#cull(store, count, policy);
+      if (record !== undefined) {
+        await store.delete(entry.key);
+        count.add(-1);
+      }
+      if (count.value >= policy.maxEntries) await this.#cullIfFull(store, count, policy);
       await putEntry(store, { ...entry, used: this.#uses.stamp(policy.now) });
+      count.add(1);
       return true;
     });
   }
@@ -128,9 +136,11 @@ class IdbStore implements BackendStore {
   async delete(keys: readonly string[], now: number): Promise<string[]> {
     const unique = [...new Set(keys)];
     if (unique.length === 0) return [];
-    return this.#write(async (store) => {
+    return this.#write(async (store, count) => {
       const found = await Promise.all(unique.map((key) => store.get(key)));
-      await Promise.all(unique.filter((_, i) => found[i] !== undefined).map((key) => store.delete(key)));
+      const held = unique.filter((_, i) => found[i] !== undefined);
+      await Promise.all(held.map((key) => store.delete(key)));
+      count.add(-held.length);
       return unique.filter((key, i) => isLive(this.#checked(found[i], key), now));
     });
   }
@@ -160,12 +170,14 @@ class IdbStore implements BackendStore {
   }
 
   async move(from: string, to: string, now: number): Promise<boolean> {
-    return this.#write(async (store) => {
+    return this.#write(async (store, count) => {
       const entry = this.#checked(await store.get(from), from);
       if (!entry || isExpired(entry, now)) return false;
       if (from === to) return true;
+      const replaced = (await store.count(to)) > 0;
       await store.delete(from);
       await store.put({ ...entry, key: to });
+      if (replaced) count.add(-1);
       return true;
     });
   }
@@ -185,21 +197,49 @@ class IdbStore implements BackendStore {
   async deleteTagged(tags: readonly string[], now: number): Promise<string[]> {
     const unique = [...new Set(tags)];
     if (unique.length === 0) return [];
-    return this.#write(async (store) => {
+    return this.#write(async (store, count) => {
       // The multiEntry index finds exactly the tagged entries: the cost is what is removed.
       const tagged = await Promise.all(unique.map((tag) => store.index('tags').getAllKeys(tag)));
       const keys = [...new Set(tagged.flat())];
       // Read before deleting only to tell live entries (reported) from expired ones (removed silently).
       const found = await Promise.all(keys.map((key) => store.get(key)));
       await Promise.all(keys.map((key) => store.delete(key)));
+      count.add(-keys.length);
       // A key whose record passed the check is the record's string `key`.
       return keys.filter((key, i): key is string => isLive(this.#checked(found[i], key), now));
     });
   }
 
+  async deletePrefix(prefix: string, _now: number): Promise<number> {
+    const range = prefixRange(prefix);
+    return this.#write(async (store, count) => {
+      // One key range: the cost is what is removed (the keys are read, never the values).
+      const removed = (await store.getAllKeys(range)).length;
+      await (range ? store.delete(range) : store.clear());
+      count.add(-removed);
+      return removed;
+    });
+  }
+
+  async tags(prefix: string, _now: number): Promise<string[]> {
+    return this.#connection.run(async (db) => {
+      const found: string[] = [];
+      // The tags index's distinct keys in the range: no value is read.
+      let cursor = await db.transaction(STORE).store.index('tags').openKeyCursor(prefixRange(prefix), 'nextunique');
+      while (cursor) {
+        found.push(String(cursor.key));
+        cursor = await cursor.continue();
+      }
+      return found;
+    });
+  }
+
   async clear(): Promise<void> {
     // Clearing the object store, not deleting the database: other tabs keep their connections.
-    await this.#connection.run((db) => db.clear(STORE));
+    await this.#connection.run(async (db) => {
+      const tx = db.transaction([STORE, META], 'readwrite');
+      await Promise.all([tx.objectStore(STORE).clear(), tx.objectStore(META).put(0, COUNT), tx.done]);
+    });
     this.#uses.clear();
     this.#malformed.clear();
   }
@@ -238,8 +278,22 @@ class IdbStore implements BackendStore {
     return entry;
   }
 
+  /**
+   * Called when the kept count says the store is full: counts it for real (the kept count is
+   * only ever off by records this backend did not write: another library, a corrupt
+   * profile), and culls if it is full; resolves to the keys removed. The real count walks
+   * the store, but only once per cull, which removes a third of it by default.
+   */
+  async #cullIfFull(store: WriteStore, count: StoreCount, policy: WritePolicy): Promise<IDBValidKey[]> {
+    count.set(await store.count());
+    if (count.value < policy.maxEntries) return [];
+    const removed = await this.#cull(store, count.value, policy);
+    count.add(-removed.length);
+    return removed;
+  }
+
   /** The module's `cull`, with the malformed records it removed reported in one report. */
-  async #cull(store: WriteStore, count: number, policy: WritePolicy): Promise<number> {
+  async #cull(store: WriteStore, count: number, policy: WritePolicy): Promise<IDBValidKey[]> {
     const malformed: string[] = [];
     const removed = await cull(store, count, policy, (key, problem) => malformed.push(`${String(key)}: ${problem}`));
     if (malformed.length > 0) {
@@ -264,17 +318,26 @@ class IdbStore implements BackendStore {
    * the malformed records found so far, in the same transaction (so culling sees the uses,
    * and an abort keeps both pending).
    */
-  #write<T>(body: (store: WriteStore) => Promise<T>): Promise<T> {
+  #write<T>(body: (store: WriteStore, count: StoreCount) => Promise<T>): Promise<T> {
     return this.#connection.run(async (db) => {
       // A cache may lose its last writes on power loss: 'relaxed' lets the browser skip the
       // flush to disk it would otherwise make before reporting each write complete.
-      const tx = db.transaction(STORE, 'readwrite', { durability: 'relaxed' });
+      const tx: WriteTx = db.transaction([STORE, META], 'readwrite', { durability: 'relaxed' });
       let flushed = new Map<string, number>();
       let purged: IDBValidKey[] = [];
       const result = await inTransaction(tx, async (store) => {
+        // The uses first: what this write carries is what was known when it began.
         flushed = await this.#flushUses(store);
-        const done = await body(store);
-        purged = await this.#purgeMalformed(store);
+        const meta = tx.objectStore(META);
+        const kept = await meta.get(COUNT);
+        // Missing or not a count (meta cleared by hand): counted once, then kept again.
+        const count = new StoreCount(typeof kept === 'number' && Number.isInteger(kept) && kept >= 0 ? kept : await store.count());
+        if (kept !== count.value) count.changed = true;
+        const done = await body(store, count);
+        const gone = await this.#purgeMalformed(store);
+        purged = gone.keys;
+        count.add(-gone.removed);
+        if (count.changed) await meta.put(count.value, COUNT);
         return done;
       });
       for (const key of purged) this.#malformed.delete(key);
@@ -300,15 +363,15 @@ class IdbStore implements BackendStore {
     return batch;
   }
 
-  /** Deletes the records `#checked` found malformed; returns the keys it dealt with. */
-  async #purgeMalformed(store: WriteStore): Promise<IDBValidKey[]> {
+  /** Deletes the records `#checked` found malformed; returns the keys it dealt with and how many it removed. */
+  async #purgeMalformed(store: WriteStore): Promise<{ keys: IDBValidKey[]; removed: number }> {
     const keys = [...this.#malformed];
-    if (keys.length === 0) return keys;
+    if (keys.length === 0) return { keys, removed: 0 };
     const records = await Promise.all(keys.map((key) => store.get(key)));
     // Another context may have written a whole entry under the key since: that one stays.
     const gone = keys.filter((key, i) => records[i] !== undefined && !isEntryShaped(records[i], key));
     await Promise.all(gone.map((key) => store.delete(key)));
-    return keys;
+    return { keys, removed: gone.length };
   }
 
   /** Removes what a read found malformed, in a write of its own (fire-and-forget). */
@@ -370,43 +433,86 @@ async function cull(
   count: number,
   { cullFrequency, now }: WritePolicy,
   onMalformed: (key: IDBValidKey, problem: string) => void,
-): Promise<number> {
+): Promise<IDBValidKey[]> {
   if (cullFrequency === 0) {
+    const all = await store.getAllKeys();
     await store.clear();
-    return count;
+    return all;
   }
   const target = Math.floor(count / cullFrequency);
   // A record whose `used` is missing or not a finite number is outside the LRU order or
   // after all of it, so culling would never reach it while `count()` keeps counting it.
   // Counting the index reads no values; the walk that does runs only when they differ.
   const ordered = await store.index('used').count(IDBKeyRange.bound(-Infinity, Infinity, true, true));
-  const malformed = ordered < count ? await deleteMalformed(store, onMalformed) : 0;
+  const malformed = ordered < count ? await deleteMalformed(store, onMalformed) : [];
   const expired = await store.index('expires').getAllKeys(IDBKeyRange.upperBound(now));
+  const removed = [...malformed, ...expired];
   const deletions = expired.map((key) => handled(store.delete(key)));
-  const missing = target - malformed - expired.length;
+  const missing = target - malformed.length - expired.length;
   if (missing > 0) {
     // getAllKeys on an index yields primary keys in index order: least recently used first.
     const oldest = await store.index('used').getAllKeys(null, missing);
-    for (const key of oldest) deletions.push(handled(store.delete(key)));
+    for (const key of oldest) {
+      deletions.push(handled(store.delete(key)));
+      removed.push(key);
+    }
   }
   await Promise.all(deletions);
-  return malformed + deletions.length;
+  return removed;
 }
 
-/** Deletes every record that is not a whole entry, walking the whole store; resolves to how many. */
-async function deleteMalformed(store: WriteStore, onMalformed: (key: IDBValidKey, problem: string) => void): Promise<number> {
+/** Deletes every record that is not a whole entry, walking the whole store; resolves to their keys. */
+async function deleteMalformed(store: WriteStore, onMalformed: (key: IDBValidKey, problem: string) => void): Promise<IDBValidKey[]> {
   const deletions: Promise<unknown>[] = [];
+  const keys: IDBValidKey[] = [];
   let cursor = await store.openCursor();
   while (cursor) {
     const problem = entryShapeProblem(cursor.value, cursor.primaryKey);
     if (problem !== undefined) {
       deletions.push(handled(cursor.delete()));
+      keys.push(cursor.primaryKey);
       onMalformed(cursor.primaryKey, problem);
     }
     cursor = await cursor.continue();
   }
   await Promise.all(deletions);
-  return deletions.length;
+  return keys;
+}
+
+/** The number of records in the entries' store, as a write transaction keeps it. */
+class StoreCount {
+  value: number;
+  changed = false;
+
+  constructor(value: number) {
+    this.value = value;
+  }
+
+  add(delta: number): void {
+    if (delta === 0) return;
+    // Never below zero: a record another library wrote was never counted.
+    this.value = Math.max(0, this.value + delta);
+    this.changed = true;
+  }
+
+  set(value: number): void {
+    if (value === this.value) return;
+    this.value = value;
+    this.changed = true;
+  }
+}
+
+/**
+ * The keys starting with `prefix`, as an IndexedDB key range: from `prefix` up to (not
+ * including) the first string past all of them, `prefix` with its last code unit raised.
+ * @example prefixRange('a:1:') // IDBKeyRange.bound('a:1:', 'a:1;', false, true)
+ */
+function prefixRange(prefix: string): IDBKeyRange | undefined {
+  let end = prefix;
+  // A last code unit of 0xFFFF cannot be raised: the range ends past the shorter prefix instead.
+  while (end.length > 0 && end.charCodeAt(end.length - 1) === 0xffff) end = end.slice(0, -1);
+  if (end.length === 0) return prefix.length === 0 ? undefined : IDBKeyRange.lowerBound(prefix);
+  return IDBKeyRange.bound(prefix, end.slice(0, -1) + String.fromCharCode(end.charCodeAt(end.length - 1) + 1), false, true);
 }
 
 /** Every entry live at `now`, without its value, in expiry order; `check` drops malformed records. */

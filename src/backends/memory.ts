@@ -113,6 +113,21 @@ class MemoryStore implements BackendStore {
     return removed;
   }
 
+  async deletePrefix(prefix: string, _now: number): Promise<number> {
+    // A scan without copies: in memory, cheaper than any index kept on every write.
+    let removed = 0;
+    for (const key of this.#entries.keys()) {
+      if (key.startsWith(prefix) && this.#entries.delete(key)) removed += 1;
+    }
+    return removed;
+  }
+
+  async tags(prefix: string, _now: number): Promise<string[]> {
+    const found = new Set<string>();
+    for (const entry of this.#entries.values()) for (const tag of entry.tags) if (tag.startsWith(prefix)) found.add(tag);
+    return [...found];
+  }
+
   async clear(): Promise<void> {
     this.#entries.clear();
   }

@@ -5,7 +5,7 @@
  * keep stores no page configured.
  */
 import type { Cache } from './cache.js';
-import { urlOfTag } from './entry-vocabulary.js';
+import { URL_TAG_PREFIX, urlOfTag } from './entry-vocabulary.js';
 import type { InvalidateTarget } from './invalidate-target.js';
 import { compilePattern } from './route-pattern.js';
 import type { Store } from './store.js';
@@ -41,11 +41,8 @@ export async function applyInvalidation(
   const work: Promise<unknown>[] = [];
   if (target.keys?.length) for (const c of inScope) work.push(c.deleteMany(target.keys));
   if (target.prefix !== undefined) {
-    const prefix = target.prefix;
-    for (const c of inScope) {
-      const stored = c.makeKey(prefix);
-      work.push(deleteWhere(c.store, now, (key) => key.startsWith(stored)));
-    }
+    // The stored key is `keyPrefix:version:key`: a prefix of keys is a prefix of stored keys, one key range.
+    for (const c of inScope) work.push(c.store.deletePrefix(c.makeKey(target.prefix), now));
   }
   if (target.tags?.length) for (const s of stores) work.push(s.deleteTagged(target.tags, now));
   if (target.routes?.length) {
@@ -63,7 +60,15 @@ export async function applyInvalidation(
         }
         return tests.some((test) => test(url));
       });
-    for (const s of stores) work.push(deleteWhere(s, now, (_key, tags) => matches(tags)));
+    // Entries name their URL in a tag: the store's distinct URL tags, never its values.
+    for (const s of stores) {
+      work.push(
+        s.tags(URL_TAG_PREFIX, now).then((tags) => {
+          const matched = tags.filter((tag) => matches([tag]));
+          return matched.length ? s.deleteTagged(matched, now) : [];
+        }),
+      );
+    }
   }
   await Promise.all(work);
 }
@@ -76,7 +81,3 @@ export function storeId(store: Store): string {
   return `${store.backend}:${store.location}`;
 }
 
-async function deleteWhere(store: Store, now: number, predicate: (key: string, tags: string[]) => boolean): Promise<void> {
-  const keys = (await store.list(now)).filter((e) => predicate(e.key, e.tags)).map((e) => e.key);
-  if (keys.length) await store.delete(keys, now);
-}

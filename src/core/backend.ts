@@ -56,6 +56,17 @@ export interface BackendStore {
   move?(from: string, to: string, now: number): Promise<boolean>;
   /** Removes every entry carrying one of `tags`. Default: `list`, then `delete`. */
   deleteTagged?(tags: readonly string[], now: number): Promise<string[]>;
+  /**
+   * Removes every live entry whose stored key starts with `prefix` (expired ones may go
+   * too); resolves to how many records it removed. Default: `list`, then `delete`. A sorted
+   * store does it as one key range, at the cost of what it removes.
+   */
+  deletePrefix?(prefix: string, now: number): Promise<number>;
+  /**
+   * The distinct tags starting with `prefix` that entries carry (expired ones may be
+   * included), for invalidation by route without reading values. Default: from `list`.
+   */
+  tags?(prefix: string, now: number): Promise<string[]>;
   /** Releases connections (the next call reopens them). Default: nothing to release. */
   close?(): Promise<void>;
 }
@@ -64,7 +75,7 @@ export interface BackendStore {
 export type BackendName = 'idb' | 'cache-storage' | 'memory' | 'dummy';
 
 const REQUIRED = ['get', 'set', 'delete', 'list', 'clear'] as const;
-const OPTIONAL = ['getMany', 'add', 'touch', 'update', 'move', 'deleteTagged', 'close'] as const;
+const OPTIONAL = ['getMany', 'add', 'touch', 'update', 'move', 'deleteTagged', 'deletePrefix', 'tags', 'close'] as const;
 const SHARING = ['none', 'realm', 'origin'];
 
 /**
@@ -207,6 +218,21 @@ class CompletedStore implements Store {
     const wanted = new Set(tags);
     const keys = (await s.list(now)).filter((e) => !isExpired(e, now) && e.tags.some((t) => wanted.has(t))).map((e) => e.key);
     return keys.length ? s.delete(keys, now) : [];
+  }
+
+  async deletePrefix(prefix: string, now: number): Promise<number> {
+    const s = await this.#s();
+    if (s.deletePrefix) return s.deletePrefix(prefix, now);
+    const keys = (await s.list(now)).filter((e) => e.key.startsWith(prefix)).map((e) => e.key);
+    return keys.length ? (await s.delete(keys, now)).length : 0;
+  }
+
+  async tags(prefix: string, now: number): Promise<string[]> {
+    const s = await this.#s();
+    if (s.tags) return s.tags(prefix, now);
+    const found = new Set<string>();
+    for (const entry of await s.list(now)) for (const tag of entry.tags) if (tag.startsWith(prefix)) found.add(tag);
+    return [...found];
   }
 
   async close(): Promise<void> {

@@ -5,7 +5,8 @@
  * invalidation and the devtools panel read them, from here, so a prefix changes in one place.
  */
 
-const URL_TAG_PREFIX = 'cachette:url:';
+/** What every URL tag starts with (`urlTag`). */
+export const URL_TAG_PREFIX = 'cachette:url:';
 const ROUTE_TAG_PREFIX = 'cachette:route:';
 const VARY_TAG_PREFIX = 'cachette:vary:';
 const FRESH_TAG_PREFIX = 'cachette:fresh-until:';

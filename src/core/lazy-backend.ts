@@ -79,6 +79,14 @@ class LazyStore implements Required<BackendStore> {
     return (await this.#real()).deleteTagged(tags, now);
   }
 
+  async deletePrefix(prefix: string, now: number): Promise<number> {
+    return (await this.#real()).deletePrefix(prefix, now);
+  }
+
+  async tags(prefix: string, now: number): Promise<string[]> {
+    return (await this.#real()).tags(prefix, now);
+  }
+
   async clear(): Promise<void> {
     return (await this.#real()).clear();
   }

@@ -88,6 +88,10 @@ export interface Store {
   list(now: number): Promise<EntryInfo[]>;
   /** Removes every entry carrying any of `tags`; resolves to the keys that held a live value. */
   deleteTagged(tags: readonly string[], now: number): Promise<string[]>;
+  /** Removes every entry whose stored key starts with `prefix`; resolves to how many records went. */
+  deletePrefix(prefix: string, now: number): Promise<number>;
+  /** The distinct tags starting with `prefix` that entries carry (expired ones may be included). */
+  tags(prefix: string, now: number): Promise<string[]>;
   /** Empties the whole location. */
   clear(): Promise<void>;
   /** Releases connections; the next call reopens them. */

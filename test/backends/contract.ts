@@ -691,6 +691,40 @@ export function runCacheContract(backend: Exclude<BackendName, 'dummy'> | Backen
         expect(await c.store.deleteTagged([], clock.now())).toEqual([]);
         expect(await c.get('books')).toBe(6);
       });
+
+      it('deletePrefix removes exactly the live stored keys under the prefix, and counts them', async () => {
+        const c = getCache();
+        const v2 = getCache('v2');
+        const other = getCache('small'); // another location
+        for (const key of ['user:1', 'user:2', 'user:10', 'user:\uffff', 'user:\uffff:x', 'expired-user']) await c.set(key, key, null);
+        await c.set('user:3', 3, 10); // expires before the deletion
+        // Neighbours of the range: the next code unit after ':' is ';', and shorter or other prefixes.
+        for (const key of ['user;1', 'user', 'users:1', 'usen:1']) await c.set(key, key, null);
+        await v2.set('user:1', 'v2', null);
+        await other.set('user:1', 'other', null);
+        clock.advance(11);
+
+        // Five live entries; the expired one may go too (a key range does), or be left to a cull.
+        expect([5, 6]).toContain(await c.store.deletePrefix(c.makeKey('user:'), clock.now()));
+        const left = (await c.store.list(clock.now())).map((info) => info.key).sort();
+        expect(left).toEqual([c.makeKey('expired-user'), c.makeKey('usen:1'), c.makeKey('user'), c.makeKey('user;1'), c.makeKey('users:1'), v2.makeKey('user:1')].sort());
+        expect(await other.get('user:1')).toBe('other');
+        expect(await c.store.deletePrefix(c.makeKey('user:'), clock.now())).toBe(0);
+        // A new write after the deletion is counted and culled as usual.
+        await c.set('user:1', 'again', null);
+        expect(await c.get('user:1')).toBe('again');
+      });
+
+      it('tags lists the distinct tags under a prefix, without reading values', async () => {
+        const c = getCache();
+        await c.set('a', 1, null, { tags: ['cachette:url:https://app.test/a', 'authors'] });
+        await c.set('b', 2, null, { tags: ['cachette:url:https://app.test/b', 'authors'] });
+        await c.set('b2', 3, null, { tags: ['cachette:url:https://app.test/b'] });
+        await c.set('c', 4, null, { tags: ['cachette:urlish'] });
+        expect((await c.store.tags('cachette:url:', clock.now())).sort()).toEqual(['cachette:url:https://app.test/a', 'cachette:url:https://app.test/b']);
+        expect((await c.store.tags('', clock.now())).sort()).toEqual(['authors', 'cachette:url:https://app.test/a', 'cachette:url:https://app.test/b', 'cachette:urlish']);
+        expect(await c.store.tags('nothing', clock.now())).toEqual([]);
+      });
     });
 
     describe('bad input is a TypeError that names it, and loses nothing', () => {
@@ -789,11 +823,13 @@ export function runDummyContract(): void {
       await c.close();
     });
 
-    it('list and deleteTagged find nothing', async () => {
+    it('list, deleteTagged, deletePrefix and tags find nothing', async () => {
       const c = getCache();
       await c.set('tagged', 1, null, { tags: ['t'] });
       expect(await c.store.list(Date.now())).toEqual([]);
       expect(await c.store.deleteTagged(['t'], Date.now())).toEqual([]);
+      expect(await c.store.deletePrefix(c.makeKey('tag'), Date.now())).toBe(0);
+      expect(await c.store.tags('', Date.now())).toEqual([]);
     });
 
     it('getOrSet returns the computed default every time', async () => {

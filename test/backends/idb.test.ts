@@ -50,13 +50,40 @@ async function keys(store: Store): Promise<string[]> {
   return (await dump(store)).map((e) => e.key).sort();
 }
 
-/** Writes records straight into the store's database, as an older version or a corrupt profile might. */
+/**
+ * Writes records straight into the store's database, as an older version or a corrupt profile
+ * might, and the records' count beside them, as the upgrade from schema 1 counts what an
+ * older version wrote (see 'an older database' below for the upgrade itself).
+ */
 async function writeRaw(store: Store, records: object[]): Promise<void> {
   await store.get('(opening creates the schema)', T0);
   const db = await openDB(idbDatabaseName(store.location));
   try {
-    const tx = db.transaction(STORE, 'readwrite');
-    await Promise.all([...records.map((record) => tx.store.put(record)), tx.done]);
+    const tx = db.transaction([STORE, 'meta'], 'readwrite');
+    const entries = tx.objectStore(STORE);
+    await Promise.all(records.map((record) => entries.put(record)));
+    await tx.objectStore('meta').put(await entries.count(), 'count');
+    await tx.done;
+  } finally {
+    db.close();
+  }
+}
+
+/** The records' count the store keeps beside them. */
+async function keptCount(store: Store): Promise<unknown> {
+  const db = await openDB(idbDatabaseName(store.location));
+  try {
+    return await db.get('meta', 'count');
+  } finally {
+    db.close();
+  }
+}
+
+/** Sets the kept count by hand, as if it had drifted. */
+async function setKeptCount(store: Store, count: number): Promise<void> {
+  const db = await openDB(idbDatabaseName(store.location));
+  try {
+    await db.put('meta', count, 'count');
   } finally {
     db.close();
   }
@@ -332,6 +359,81 @@ describe('idb store', () => {
     expect(store.capabilities).toEqual({ sharing: 'origin' });
     expect(idbDatabaseName('')).toBe('cachette');
     expect(idbDatabaseName('api')).toBe('cachette:api');
+  });
+});
+
+describe('idb store: the records\' count kept beside them', () => {
+  it('follows every kind of write, so a write never counts the store', async () => {
+    const store = freshStore();
+    const expectCount = async () => expect(await keptCount(store)).toBe((await dump(store)).length);
+    await store.set([entry('a', 1), entry('b', 2), entry('a', 3), { ...entry('c', 3), tags: ['t'] }], policy(300, 3));
+    await expectCount();
+    await store.add(entry('a', 9), policy(300, 3)); // held: nothing added
+    await store.add(entry('d', 4), policy(300, 3));
+    await store.add({ ...entry('e', 5, T0 + 10) }, policy(300, 3));
+    await store.add(entry('e', 6), policy(300, 3, T0 + 20)); // replaces the expired one
+    await expectCount();
+    await store.delete(['a', 'absent'], T0);
+    await expectCount();
+    await store.move('b', 'd', T0); // onto a held key
+    await store.move('d', 'f', T0);
+    await expectCount();
+    await store.touch('f', Infinity, T0);
+    await store.update('f', T0, (e) => ({ ...e, value: 10 }));
+    await expectCount();
+    await store.deleteTagged(['t'], T0);
+    await store.set([entry('p:1', 1), entry('p:2', 2), entry('q:1', 3)], policy(300, 3));
+    expect(await store.deletePrefix('p:', T0)).toBe(2);
+    await expectCount();
+    await store.clear();
+    expect(await keptCount(store)).toBe(0);
+  });
+
+  it('culls as Django counts: each cull and the writes after it keep the count', async () => {
+    const store = freshStore();
+    for (let i = 0; i < 49; i += 1) await store.set([entry(`k${i}`, i)], policy(30, 3, T0 + i));
+    expect((await dump(store)).length).toBe(29);
+    expect(await keptCount(store)).toBe(29);
+    await store.set([entry('x', 1)], policy(30, 0, T0 + 50));
+    await store.set(Array.from({ length: 35 }, (_, i) => entry(`y${i}`, i)), policy(30, 0, T0 + 51));
+    expect(await keptCount(store)).toBe((await dump(store)).length);
+  });
+
+  it('an older database (schema 1) is upgraded with its records counted', async () => {
+    const location = `v1-${Math.random().toString(36).slice(2, 8)}`;
+    const old = await openDB(idbDatabaseName(location), 1, {
+      upgrade(db) {
+        const entries = db.createObjectStore('entries', { keyPath: 'key' });
+        entries.createIndex('expires', 'expires');
+        entries.createIndex('used', 'used');
+        entries.createIndex('tags', 'tags', { multiEntry: true });
+      },
+    });
+    for (let i = 0; i < 5; i += 1) await old.put('entries', entry(`old${i}`, i));
+    old.close();
+    const store = createIdbStore(location);
+    stores.push(store);
+    expect((await store.get('old0', T0))?.value).toBe(0);
+    expect(await keptCount(store)).toBe(5);
+    // Full at 5: the next write culls floor(5 / 5) = 1 before it adds.
+    await store.set([entry('new', 1)], policy(5, 5, T0 + 1));
+    expect((await dump(store)).length).toBe(5);
+    expect(await keptCount(store)).toBe(5);
+  });
+
+  it('a count that drifted: never culls early, and culls at the real count once it says full', async () => {
+    const store = freshStore();
+    await store.set([entry('a', 1), entry('b', 2), entry('c', 3)], policy(10, 3));
+    await setKeptCount(store, 1000); // says full; 3 are there
+    await store.set([entry('d', 4)], policy(10, 3));
+    expect((await dump(store)).map((e) => e.key).sort()).toEqual(['a', 'b', 'c', 'd']);
+    expect(await keptCount(store)).toBe(4);
+    // Says empty; 4 are there. The count reaches 10 after 10 writes, when 14 are there: one cull, to the real count.
+    await setKeptCount(store, 0);
+    for (let i = 0; i < 11; i += 1) await store.set([entry(`n${i}`, i)], policy(10, 3, T0 + 1 + i));
+    const left = (await dump(store)).length;
+    expect(left).toBeLessThan(15);
+    expect(await keptCount(store)).toBe(left);
   });
 });
 
