@@ -1,47 +1,33 @@
 /**
- * The `cache-storage` backend: each entry is one `Response` in the Cache Storage API
- * (`caches`), in the cache named `cachette` or `cachette:<location>`, shared by every tab
- * and the worker of the origin. The entry's facts ride in `x-cachette-*` headers (see
- * `stored-meta.ts`), so a read judges expiry before touching the body; the value is checked
- * and written by `encode-value.ts`, read back by `decode-value.ts`, under the URL
- * `entry-url.ts` names, as the response `stored-entry.ts` builds.
+ * The `cache-storage` backend: each entry's body is one `Response` in the Cache Storage API
+ * (`caches`), in the cache named `cachette` or `cachette:<location>`, and its facts (key,
+ * expiry, tags, size, last use, body type) are a record in an IndexedDB index beside it,
+ * `cachette:cache-storage:<location>`: the idb store, whose indexes make counting, expiry,
+ * culling, tags and prefixes cost what they touch, never a listing of the Cache (Chromium
+ * refuses `keys()` on a large one). Both are shared by every tab and the worker of the origin.
  *
- * Three things the platform imposes:
- * - No transactions. Every write (including `set` and `delete`, which would otherwise slip
- *   between the read and the write of an `update`) runs under one exclusive Web Lock per
- *   location, so writes are atomic across tabs and the worker wherever `navigator.locks`
- *   exists; without it they run unlocked (not atomic across contexts).
- * - No metadata updates without rewriting the body, and reads must not write. So a hit's
- *   use stamp stays in this context's memory, and culling ranks entries by the later of
- *   the stamp stored at write time and that pending one: LRU is exact within a context and
- *   approximate across contexts (another tab's hits are not seen).
- * - A deleted cache keeps working for whoever holds it. Chromium lets a `Cache` obtained
- *   before `caches.delete(name)` (devtools "Clear storage", or `clear()` in another tab)
- *   go on reading and writing an orphan nobody else sees, without an error. So no `Cache`
- *   is kept between calls: reads go through `caches.match(url, { cacheName })` and each
- *   write opens the cache afresh (`caches.open` recreates it when deleted), at the cost of
- *   one extra round trip per write.
+ * - A hit is one `match` and one index `get`, side by side. An entry is both halves: a body
+ *   without its record, or a record without its body (a crash between the two writes, one
+ *   half cleared from the browser's devtools), is a miss, repaired in the background. An
+ *   index created afresh (none existed, or it was deleted) means the Cache's bodies have no
+ *   facts: the Cache is emptied.
+ * - Every write runs under one exclusive Web Lock per location (where `navigator.locks`
+ *   exists), bodies and records together, so writes are atomic across tabs and the worker
+ *   and a repair never removes half of an entry being written.
+ * - No `Cache` is kept between calls: Chromium lets a `Cache` obtained before
+ *   `caches.delete(name)` go on reading and writing an orphan nobody else sees. Reads go
+ *   through `caches.match(url, { cacheName })`; each write opens the cache afresh.
+ * The body's `x-cachette-*` headers (`stored-meta.ts`) still carry the facts as written, so
+ * a stored response reads as itself; the index's record is what counts.
  */
 import { openStore, type Backend, type BackendStore } from '../core/backend.js';
 import { isExpired, type Entry, type EntryInfo, type Store, type WritePolicy } from '../core/store.js';
 import { decodeValue } from './decode-value.js';
 import { encodeValue, type EncodedValue } from './encode-value.js';
 import { entryUrl } from './entry-url.js';
-import { PendingUses } from './pending-uses.js';
+import { openIdbStore, type IdbIndex } from './idb.js';
 import { restampEntry, storedEntry } from './stored-entry.js';
-import { readMeta, readMetaHeaders, type StoredMeta } from './stored-meta.js';
-
-/** A stored URL and the facts its headers carry (`undefined` when they are not ours or corrupt). */
-interface Listed {
-  url: string;
-  meta: StoredMeta | undefined;
-}
-
-/** A stored response whose headers say it is live, its body not yet read. */
-interface Hit {
-  response: Response;
-  meta: StoredMeta;
-}
+import { readMeta, type BodyType, type StoredMeta } from './stored-meta.js';
 
 /**
  * The `cache-storage` backend: entries in the Cache Storage API, shared by every tab and the
@@ -68,23 +54,68 @@ export function cacheStorageName(location: string): string {
   return location === '' ? 'cachette' : `cachette:${location}`;
 }
 
+/**
+ * The IndexedDB database holding a location's facts (for tests and the devtools).
+ * @example cacheStorageIndexName('pages') // 'cachette:cache-storage:pages'
+ */
+export function cacheStorageIndexName(location: string): string {
+  return `cachette:cache-storage:${location}`;
+}
+
+/** A write that replaces an entry already counted: nothing to cull for it. */
+const KEEP_ALL = { maxEntries: Number.MAX_SAFE_INTEGER, cullFrequency: 3 };
+
 class CacheStorageStore implements BackendStore {
   readonly location: string;
   readonly #name: string;
   readonly #lockName: string;
-  /** Hits in this context not yet reflected in the stored `x-cachette-used`, and the stamps of writes. */
-  readonly #uses = new PendingUses();
+  readonly #index: IdbIndex;
+  /** Keys whose records a write removed and whose bodies are still to delete (under the lock). */
+  readonly #doomed = new Set<string>();
+  /** The index was created afresh: the Cache's bodies have no facts and must go first. */
+  #orphaned = false;
+  #opened: Promise<void> | undefined;
+  /** The writes of this store, one after another, where the realm has no Web Locks. */
+  #queue: Promise<void> = Promise.resolve();
 
   constructor(location: string) {
     this.location = location;
     this.#name = cacheStorageName(location);
     this.#lockName = `cachette:cache-storage:${location}`;
+    this.#index = openIdbStore(cacheStorageIndexName(location), {
+      onRemoved: (keys) => {
+        for (const key of keys) this.#doomed.add(key);
+      },
+      onCreated: () => {
+        this.#orphaned = true;
+      },
+    });
   }
 
   async get(key: string, now: number): Promise<Entry | undefined> {
-    const hit = await this.#read(key, now);
-    if (!hit) return undefined;
-    return this.#use(hit.meta, await decodeValue(hit.response, hit.meta.type), now);
+    await this.#ready();
+    const [first, record] = await Promise.all([this.#body(key), this.#index.get(key, now)]);
+    let body = first;
+    let facts = record;
+    if (!facts !== !body) {
+      // One half without the other: a write landed between the two reads, or a half was lost.
+      // Read again, the record first: a record committed means its body was put.
+      facts = await this.#index.get(key, now);
+      body = facts && (await this.#body(key));
+    }
+    if (!facts || !body) {
+      // A half alone is repaired; an expired record with its body is just a miss.
+      if (facts || (first && !(await this.#index.peek(key)))) this.#repairSoon(key);
+      return undefined;
+    }
+    // Decoded as the body says it was written: a reader racing an overwrite may pair it with the older record.
+    return { ...facts, value: await decodeValue(body, typeOf(body)) };
+  }
+
+  /** The stored body of `key`, if the Cache holds one (and it is that key's). */
+  async #body(key: string): Promise<Response | undefined> {
+    const response = await cacheStorage().match(entryUrl(key), { cacheName: this.#name });
+    return response && isBodyOf(response, key) ? response : undefined;
   }
 
   async getMany(keys: readonly string[], now: number): Promise<Map<string, Entry>> {
@@ -102,12 +133,7 @@ class CacheStorageStore implements BackendStore {
     // Response value is cloned while the caller still holds it unread.
     const writes = entries.map((entry) => ({ entry, encoded: encodeValue(entry.key, entry.value) }));
     if (writes.length === 0) return;
-    await this.#exclusive(() =>
-      this.#withCache(async (cache) => {
-        const urls = await listUrls(cache);
-        for (const { entry, encoded } of writes) await this.#write(cache, urls, entry, encoded, policy);
-      }),
-    );
+    await this.#exclusive((cache) => this.#write(cache, writes, policy));
   }
 
   async add(entry: Entry, policy: WritePolicy): Promise<boolean> {
@@ -120,187 +146,181 @@ class CacheStorageStore implements BackendStore {
     } catch (error) {
       unstorable = error;
     }
-    return this.#exclusive(() =>
-      this.#withCache(async (cache) => {
-        if (await this.#read(entry.key, policy.now)) return false;
-        if (!encoded) throw unstorable;
-        await this.#write(cache, await listUrls(cache), entry, encoded, policy);
-        return true;
-      }),
-    );
-  }
-
-  async delete(keys: readonly string[], now: number): Promise<string[]> {
-    if (keys.length === 0) return [];
-    return this.#exclusive(() =>
-      this.#withCache(async (cache) => {
-        const removed: string[] = [];
-        for (const key of keys) {
-          const live = await this.#read(key, now);
-          const existed = await cache.delete(entryUrl(key));
-          this.#uses.forget(key);
-          if (existed && live) removed.push(key);
-        }
-        return removed;
-      }),
-    );
-  }
-
-  async touch(key: string, expires: number, now: number): Promise<boolean> {
-    return this.#exclusive(() =>
-      this.#withCache(async (cache) => {
-        const hit = await this.#read(key, now);
-        if (!hit) return false;
-        // The stored use stamp is kept: a touch is not a use (as in the memory backend).
-        await cache.put(...(await restampEntry(entryUrl(key), hit.response, { ...hit.meta, expires })));
-        return true;
-      }),
-    );
-  }
-
-  async update(key: string, now: number, fn: (entry: Entry) => Entry): Promise<Entry | undefined> {
-    return this.#exclusive(async () => {
-      const hit = await this.#read(key, now);
-      if (!hit) return undefined;
-      const current = toEntry(hit.meta, await decodeValue(hit.response, hit.meta.type));
-      // Outside any retry: `fn` runs once, and whatever it throws reaches the caller as is.
-      const next = fn({ ...current });
-      const encoded = encodeValue(key, next.value);
-      const meta: StoredMeta = {
-        key,
-        expires: next.expires,
-        tags: [...next.tags],
-        size: next.size,
-        used: this.#uses.stamp(now),
-        stored: next.stored,
-        type: encoded.type,
-      };
-      await this.#withCache((cache) => cache.put(...storedEntry(entryUrl(key), encoded, meta)));
-      this.#uses.forget(key);
-      return toEntry(meta, await decodeValue(storedEntry(entryUrl(key), encoded, meta)[1], meta.type));
+    return this.#exclusive(async (cache) => {
+      if (await this.#live(entry.key, policy.now)) return false;
+      if (!encoded) throw unstorable;
+      await this.#write(cache, [{ entry, encoded }], policy);
+      return true;
     });
   }
 
-  async move(from: string, to: string, now: number): Promise<boolean> {
-    return this.#exclusive(() =>
-      this.#withCache(async (cache) => {
-        const hit = await this.#read(from, now);
-        if (!hit) return false;
-        // A fresh stamp: the memory backend puts a moved entry at the recently-used end.
-        const meta = { ...hit.meta, key: to, used: this.#uses.stamp(now) };
-        await cache.put(...(await restampEntry(entryUrl(to), hit.response, meta)));
-        if (to !== from) await cache.delete(entryUrl(from));
-        this.#uses.forget(from);
-        this.#uses.forget(to);
-        return true;
-      }),
-    );
+  async delete(keys: readonly string[], now: number): Promise<string[]> {
+    const unique = [...new Set(keys)];
+    if (unique.length === 0) return [];
+    return this.#exclusive(async () => {
+      const live = await Promise.all(unique.map((key) => this.#live(key, now)));
+      await this.#index.delete(unique, now);
+      // Bodies go whether or not a record named them (an orphan body goes too).
+      for (const key of unique) this.#doomed.add(key);
+      return unique.filter((_, i) => live[i]);
+    });
   }
 
-  async list(now: number): Promise<EntryInfo[]> {
-    // A listing is a read, and reads never write: it must not recreate a deleted cache.
-    if (!(await cacheStorage().has(this.#name))) return [];
-    const listed = await this.#withCache(async (cache) => readAll(cache, await listUrls(cache)));
-    const infos: EntryInfo[] = [];
-    for (const { url, meta } of listed) {
-      if (!isOwn(url, meta) || isExpired(meta, now)) continue;
-      // This context's pending hit is newer than the stamp stored at write time.
-      const { type: _type, ...info } = meta;
-      infos.push({ ...info, used: this.#uses.latest(meta.key, meta.used) });
-    }
-    return infos;
+  async touch(key: string, expires: number, now: number): Promise<boolean> {
+    // The record alone: the index's expiry is what counts (a touch is not a use).
+    return this.#exclusive(async () => (await this.#live(key, now)) && this.#index.touch(key, expires, now));
+  }
+
+  async update(key: string, now: number, fn: (entry: Entry) => Entry): Promise<Entry | undefined> {
+    let result: Entry | undefined;
+    await this.#exclusive(async (cache) => {
+      const current = await this.get(key, now);
+      if (!current) return;
+      // Outside any retry: `fn` runs once, and whatever it throws reaches the caller as is.
+      const next = fn({ ...current });
+      const encoded = encodeValue(key, next.value);
+      const [request, body] = storedEntry(entryUrl(key), encoded, metaOf({ ...next, key }, encoded.type));
+      await cache.put(request, body.clone());
+      const stored = await this.#index.update(key, now, () => ({ ...next, key, value: encoded.type }));
+      if (stored) result = { ...stored, value: await decodeValue(body, encoded.type) };
+    });
+    return result;
+  }
+
+  async move(from: string, to: string, now: number): Promise<boolean> {
+    return this.#exclusive(async (cache) => {
+      const hit = await this.get(from, now);
+      const response = hit && (await cacheStorage().match(entryUrl(from), { cacheName: this.#name }));
+      if (!hit || !response) return false;
+      if (from === to) return true;
+      await cache.put(...(await restampEntry(entryUrl(to), response, metaOf({ ...hit, key: to }, hit.value === undefined ? 'undefined' : typeOf(response)))));
+      this.#doomed.delete(to);
+      return this.#index.move(from, to, now);
+    });
+  }
+
+  async list(now: number, limit?: number): Promise<EntryInfo[]> {
+    if (!(await this.#cacheExists())) return [];
+    return (await this.#index.list(now, limit)).map(({ value: _value, ...info }: EntryInfo & { value?: unknown }) => info);
+  }
+
+  async count(now: number): Promise<number> {
+    return (await this.#cacheExists()) ? this.#index.count(now) : 0;
   }
 
   async deleteTagged(tags: readonly string[], now: number): Promise<string[]> {
-    const wanted = new Set(tags);
-    if (wanted.size === 0) return [];
-    // No tag index exists here: every entry's headers are read, under the lock so that no
-    // write slips a newly tagged entry in between the listing and the deletes.
-    return this.#exclusive(() =>
-      this.#withCache(async (cache) => {
-        const doomed: StoredMeta[] = [];
-        for (const { url, meta } of await readAll(cache, await listUrls(cache))) {
-          if (isOwn(url, meta) && meta.tags.some((tag) => wanted.has(tag))) doomed.push(meta);
-        }
-        const existed = await Promise.all(doomed.map((meta) => cache.delete(entryUrl(meta.key))));
-        for (const meta of doomed) this.#uses.forget(meta.key);
-        // Expired entries go too, but only live ones held a value worth reporting.
-        return doomed.filter((meta, i) => existed[i] && !isExpired(meta, now)).map((meta) => meta.key);
-      }),
-    );
+    if (tags.length === 0) return [];
+    return this.#exclusive(() => this.#index.deleteTagged(tags, now));
+  }
+
+  async deletePrefix(prefix: string, now: number): Promise<number> {
+    return this.#exclusive(() => this.#index.deletePrefix(prefix, now));
+  }
+
+  async tags(prefix: string, now: number): Promise<string[]> {
+    await this.#ready();
+    return this.#index.tags(prefix, now);
   }
 
   async clear(): Promise<void> {
     await this.#exclusive(async () => {
       await cacheStorage().delete(this.#name);
-      this.#uses.clear();
+      await this.#index.clear();
+      this.#doomed.clear();
     });
   }
 
   async close(): Promise<void> {
-    // Nothing to release: no `Cache` is held between calls (see the file's comment).
+    // No `Cache` is held between calls (see the file's comment); the index closes its connection.
+    await this.#index.close();
+    this.#opened = undefined;
   }
 
-  /** The live stored response for `key`, headers checked and body unread; never writes. */
-  async #read(key: string, now: number): Promise<Hit | undefined> {
-    const url = entryUrl(key);
-    const response = await cacheStorage().match(url, { cacheName: this.#name });
-    if (!response) return undefined;
-    const meta = response.type === 'opaque' ? await opaqueMeta(await cacheStorage().open(this.#name), url) : readMeta(response);
-    // Headers that are not ours, or for another key, mean the entry is not one we can read.
-    if (!meta || meta.key !== key || isExpired(meta, now)) return undefined;
-    return { response, meta };
+  /** Whether the Cache exists; if it was deleted under the index (devtools, another library), its records name nothing and go. */
+  async #cacheExists(): Promise<boolean> {
+    await this.#ready();
+    if (await cacheStorage().has(this.#name)) return true;
+    // Any record at all, live or expired: counted from the lowest expiry.
+    if ((await this.#index.count(-Infinity)) > 0) await this.#exclusive(() => this.#index.clear());
+    return false;
   }
 
-  #use(meta: StoredMeta, value: unknown, now: number): Entry {
-    return toEntry({ ...meta, used: this.#uses.use(meta.key, now) }, value);
+  /** Whether `key` is a live entry (its record is live and its body is there), read without counting as a use. */
+  async #live(key: string, now: number): Promise<boolean> {
+    const [facts, response] = await Promise.all([this.#index.peek(key), cacheStorage().match(entryUrl(key), { cacheName: this.#name })]);
+    return facts !== undefined && !isExpired(facts, now) && response !== undefined && isBodyOf(response, key);
   }
 
-  /** Writes one entry, culling first when the store is full, as the memory backend's `#write`. */
-  async #write(cache: Cache, urls: Set<string>, entry: Entry, encoded: EncodedValue, policy: WritePolicy): Promise<void> {
-    if (urls.size >= policy.maxEntries) await this.#cull(cache, urls, policy);
-    const url = entryUrl(entry.key);
-    const meta: StoredMeta = {
-      key: entry.key,
-      expires: entry.expires,
-      tags: [...entry.tags],
-      size: entry.size,
-      used: this.#uses.stamp(policy.now),
-      stored: entry.stored,
-      type: encoded.type,
-    };
-    await cache.put(...storedEntry(url, encoded, meta));
-    urls.add(url);
-    this.#uses.forget(entry.key);
-  }
-
-  /** Django's `_cull` as the memory backend does it: every expired entry, then the least recently used. */
-  async #cull(cache: Cache, urls: Set<string>, { cullFrequency, now }: WritePolicy): Promise<void> {
-    if (cullFrequency === 0) {
-      await Promise.all([...urls].map((url) => cache.delete(url)));
-      urls.clear();
-      this.#uses.clear();
-      return;
+  /**
+   * Bodies and records side by side (the index culls as Django does). An entry is read only
+   * when both halves are there, so a crash between the two leaves a half that reads as a
+   * miss and is repaired. The index's write rolls back if a body fails (`handled` below).
+   */
+  async #write(cache: Cache, writes: readonly { entry: Entry; encoded: EncodedValue }[], policy: WritePolicy): Promise<void> {
+    for (const { entry } of writes) this.#doomed.delete(entry.key);
+    const bodies = Promise.all(writes.map(({ entry, encoded }) => cache.put(...storedEntry(entryUrl(entry.key), encoded, metaOf(entry, encoded.type)))));
+    const records = this.#index.set(
+      writes.map(({ entry, encoded }) => ({ ...entry, value: encoded.type })),
+      policy,
+    );
+    const [put, indexed] = await Promise.allSettled([bodies, records]);
+    if (put.status === 'rejected') {
+      // No half-written entry stays readable: a body that failed takes its record with it.
+      if (indexed.status === 'fulfilled') await this.#index.delete(writes.map(({ entry }) => entry.key), policy.now);
+      throw put.reason;
     }
-    const target = Math.floor(urls.size / cullFrequency);
-    const listed = await readAll(cache, urls);
-    const doomed: string[] = [];
-    const live: Array<{ url: string; key: string; used: number }> = [];
-    for (const { url, meta } of listed) {
-      // Unreadable entries (not ours, or corrupt) go first, with the expired ones.
-      if (!meta || isExpired(meta, now)) doomed.push(url);
-      else live.push({ url, key: meta.key, used: this.#uses.latest(meta.key, meta.used) });
-    }
-    live.sort((a, b) => a.used - b.used);
-    const kept = new Set<string>();
-    for (const item of live) {
-      if (doomed.length < target) doomed.push(item.url);
-      else kept.add(item.key);
-    }
-    await Promise.all(doomed.map((url) => cache.delete(url)));
-    for (const url of doomed) urls.delete(url);
-    // Forget pending uses of keys that are gone, culled here or deleted by another context.
-    this.#uses.keepOnly(kept);
+    if (indexed.status === 'rejected') throw indexed.reason;
+  }
+
+  /** Removes the half of an entry whose other half is gone, under the lock (fire-and-forget). */
+  #repairSoon(key: string): void {
+    void this.#exclusive(async (cache) => {
+      const [facts, response] = await Promise.all([this.#index.peek(key), cache.match(entryUrl(key))]);
+      if (facts && !response) await this.#index.delete([key], Date.now());
+      if (!facts && response) await cache.delete(entryUrl(key));
+    }).catch(() => {
+      // A failed repair is retried by the next read that finds the same half.
+    });
+  }
+
+  /**
+   * Opens the index first, under the lock: an index this open created empties the Cache
+   * before any context can write an entry into it (a tab and the worker starting together).
+   */
+  async #ready(): Promise<void> {
+    await (this.#opened ??= this.#withLock(async () => {
+      await this.#index.open();
+      await this.#dropOrphans();
+    }));
+    // Recreated since (deleted from the browser's devtools while open): emptied as soon as seen.
+    if (this.#orphaned) await this.#withLock(() => this.#dropOrphans());
+  }
+
+  /** Under the lock: the bodies of an index created afresh have no facts, and go (once). */
+  async #dropOrphans(): Promise<void> {
+    if (!this.#orphaned) return;
+    this.#orphaned = false;
+    await cacheStorage().delete(this.#name);
+  }
+
+  /**
+   * Runs `op` with a freshly opened cache under this location's exclusive Web Lock; then
+   * deletes the bodies of the records removed meanwhile (culled, deleted, invalidated).
+   */
+  async #exclusive<T>(op: (cache: Cache) => Promise<T>): Promise<T> {
+    await this.#ready();
+    return this.#withLock(async () => {
+      await this.#dropOrphans();
+      return this.#withCache(async (cache) => {
+        const result = await op(cache);
+        if (this.#doomed.size > 0) {
+          const doomed = [...this.#doomed];
+          this.#doomed.clear();
+          await Promise.all(doomed.map((key) => cache.delete(entryUrl(key))));
+        }
+        return result;
+      });
+    });
   }
 
   /**
@@ -319,42 +339,35 @@ class CacheStorageStore implements BackendStore {
     }
   }
 
-  /** Runs `op` holding this location's exclusive Web Lock, where the realm has Web Locks. */
-  async #exclusive<T>(op: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `op` holding this location's exclusive Web Lock; where the realm has no Web Locks,
+   * after this store's earlier writes (atomic within the realm only).
+   */
+  async #withLock<T>(op: () => Promise<T>): Promise<T> {
     const locks = lockManager();
-    if (!locks) return op();
-    return await locks.request(this.#lockName, { mode: 'exclusive' }, op);
+    if (locks) return await locks.request(this.#lockName, { mode: 'exclusive' }, op);
+    const run = this.#queue.then(op);
+    this.#queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
   }
 }
 
-function toEntry({ type: _type, ...facts }: StoredMeta, value: unknown): Entry {
-  return { ...facts, value };
+/** The facts a body's headers carry as written (the index's record is what counts). */
+function metaOf(entry: Omit<Entry, 'value'>, type: BodyType): StoredMeta {
+  return { key: entry.key, expires: entry.expires, tags: [...entry.tags], size: entry.size, used: entry.used, stored: entry.stored, type };
 }
 
-async function listUrls(cache: Cache): Promise<Set<string>> {
-  return new Set((await cache.keys()).map((request) => request.url));
+/** Whether a stored response is the body of `key`: an opaque one cannot say; others name their key in their headers. */
+function isBodyOf(response: Response, key: string): boolean {
+  return response.type === 'opaque' || readMeta(response)?.key === key;
 }
 
-/** The facts stored at each URL, from the headers alone: no body is read. */
-function readAll(cache: Cache, urls: Iterable<string>): Promise<Listed[]> {
-  return Promise.all(
-    [...urls].map(async (url) => {
-      const response = await cache.match(url);
-      if (!response) return { url, meta: undefined };
-      return { url, meta: response.type === 'opaque' ? await opaqueMeta(cache, url) : readMeta(response) };
-    }),
-  );
-}
-
-/** An opaque entry's facts, from the headers of the request it was stored under. */
-async function opaqueMeta(cache: Cache, url: string): Promise<StoredMeta | undefined> {
-  const [request] = await cache.keys(url);
-  return request ? readMetaHeaders(request.headers) : undefined;
-}
-
-/** Whether `meta` is ours and names the key stored at `url`, as `#read` requires of a hit. */
-function isOwn(url: string, meta: StoredMeta | undefined): meta is StoredMeta {
-  return meta !== undefined && entryUrl(meta.key) === url;
+/** The body type a stored response was written as. */
+function typeOf(response: Response): BodyType {
+  return response.type === 'opaque' ? 'opaque' : (readMeta(response)?.type ?? 'response');
 }
 
 /** The realm's CacheStorage, read at call time (tests install a fake after import). */

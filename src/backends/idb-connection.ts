@@ -54,8 +54,12 @@ export class IdbConnection {
   #opening: Promise<Db> | undefined;
   #db: Db | undefined;
 
-  constructor(name: string) {
+  readonly #onCreated: (() => void) | undefined;
+
+  /** `onCreated` runs after an open that created the database (none existed, or it was deleted). */
+  constructor(name: string, onCreated?: () => void) {
     this.#name = name;
+    this.#onCreated = onCreated;
   }
 
   /** Whether a connection is open now; asking opens nothing. */
@@ -98,9 +102,11 @@ export class IdbConnection {
       );
     }
     let db: Db | undefined;
+    let created = false;
     const opening: Promise<Db> = openDB<CacheDb>(this.#name, SCHEMA_VERSION, {
       upgrade(database, oldVersion, _newVersion, transaction) {
         if (oldVersion < 1) {
+          created = true;
           const store = database.createObjectStore(STORE, { keyPath: 'key' });
           // Infinity is a valid IDB key: never-expiring entries sort last, outside upperBound(now).
           store.createIndex('expires', 'expires');
@@ -123,6 +129,7 @@ export class IdbConnection {
       terminated: () => db && this.#drop(db),
     }).then((opened) => {
       db = opened;
+      if (created) this.#onCreated?.();
       // `close()` ran while this was opening: this connection is nobody's, so close it;
       // callers already waiting on it fail with InvalidStateError and retry on a new one.
       if (this.#opening === opening) this.#db = opened;

@@ -53,9 +53,35 @@ export function idbDatabaseName(location: string): string {
   return location === '' ? 'cachette' : `cachette:${location}`;
 }
 
-class IdbStore implements BackendStore {
+/** What a store built on the idb store (the `cache-storage` index) hears from it. */
+export interface IdbStoreHooks {
+  /** The keys whose records a committed write removed (culled, deleted, invalidated). */
+  onRemoved?: (keys: string[]) => void;
+  /** The database was just created: none existed, or it was deleted since. */
+  onCreated?: () => void;
+}
+
+/**
+ * An idb store over the database `databaseName`, with hooks: the `cache-storage` backend
+ * keeps its entries' facts in one (its bodies stay in Cache Storage).
+ * @example const index = openIdbStore('cachette:cache-storage:pages', { onRemoved: (keys) => dropBodies(keys) });
+ */
+export function openIdbStore(databaseName: string, hooks: IdbStoreHooks = {}): IdbIndex {
+  return new IdbStore(databaseName, databaseName, hooks);
+}
+
+/** The idb store as another backend builds on it. */
+export interface IdbIndex extends Required<Omit<BackendStore, 'add' | 'getMany'>>, Pick<BackendStore, 'add'> {
+  /** Opens the database (creating it if needed: `onCreated` runs first). */
+  open(): Promise<void>;
+  /** The entry's record under `key`, expired or not, read without counting as a use (a malformed one is reported, and `undefined`). */
+  peek(key: string): Promise<Entry | undefined>;
+}
+
+class IdbStore implements BackendStore, IdbIndex {
   readonly location: string;
   readonly #name: string;
+  readonly #hooks: IdbStoreHooks;
   /** Hits not yet written, and the stamps of writes. */
   readonly #uses = new PendingUses();
   /** Keys of malformed records found (and reported) and not yet removed by a write. */
@@ -64,10 +90,11 @@ class IdbStore implements BackendStore {
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
   #purging = false;
 
-  constructor(location: string) {
+  constructor(location: string, databaseName = idbDatabaseName(location), hooks: IdbStoreHooks = {}) {
     this.location = location;
-    this.#name = idbDatabaseName(location);
-    this.#connection = new IdbConnection(this.#name);
+    this.#name = databaseName;
+    this.#hooks = hooks;
+    this.#connection = new IdbConnection(this.#name, hooks.onCreated);
   }
 
   async get(key: string, now: number): Promise<Entry | undefined> {
@@ -76,6 +103,14 @@ class IdbStore implements BackendStore {
     if (!entry || isExpired(entry, now)) return undefined;
     entry.used = this.#use(key, now);
     return entry;
+  }
+
+  async open(): Promise<void> {
+    await this.#connection.run(async () => undefined);
+  }
+
+  async peek(key: string): Promise<Entry | undefined> {
+    return this.#readOnly(await this.#connection.run((db) => db.get(STORE, key)), key);
   }
 
   async getMany(keys: readonly string[], now: number): Promise<Map<string, Entry>> {
@@ -107,6 +142,7 @@ class IdbStore implements BackendStore {
           for (const key of await this.#cullIfFull(store, count, policy)) present.delete(key);
         }
         puts.push(handled(putEntry(store, { ...entry, used: this.#uses.stamp(policy.now) })));
+        count.wrote(entry.key);
         if (!present.has(entry.key)) {
           present.add(entry.key);
           count.add(1);
@@ -129,6 +165,7 @@ class IdbStore implements BackendStore {
       if (count.value >= policy.maxEntries) await this.#cullIfFull(store, count, policy);
       await putEntry(store, { ...entry, used: this.#uses.stamp(policy.now) });
       count.add(1);
+      count.wrote(entry.key);
       return true;
     });
   }
@@ -141,6 +178,7 @@ class IdbStore implements BackendStore {
       const held = unique.filter((_, i) => found[i] !== undefined);
       await Promise.all(held.map((key) => store.delete(key)));
       count.add(-held.length);
+      count.gone(held);
       return unique.filter((key, i) => isLive(this.#checked(found[i], key), now));
     });
   }
@@ -178,15 +216,17 @@ class IdbStore implements BackendStore {
       await store.delete(from);
       await store.put({ ...entry, key: to });
       if (replaced) count.add(-1);
+      count.gone([from]);
+      count.wrote(to);
       return true;
     });
   }
 
-  async list(now: number): Promise<EntryInfo[]> {
+  async list(now: number, limit = Infinity): Promise<EntryInfo[]> {
     const listed = await this.#connection.run(async (db) => {
       const tx = db.transaction(STORE, 'readonly');
       const check = (record: unknown, key: IDBValidKey): Entry | undefined => this.#readOnly(record, key);
-      const [infos] = await Promise.all([liveInfos(tx.store.index('expires'), now, check), tx.done]);
+      const [infos] = await Promise.all([liveInfos(tx.store.index('expires'), now, check, limit), tx.done]);
       return infos;
     });
     // A hit not yet written is this context's newest knowledge of the entry's last use.
@@ -205,6 +245,7 @@ class IdbStore implements BackendStore {
       const found = await Promise.all(keys.map((key) => store.get(key)));
       await Promise.all(keys.map((key) => store.delete(key)));
       count.add(-keys.length);
+      count.gone(keys);
       // A key whose record passed the check is the record's string `key`.
       return keys.filter((key, i): key is string => isLive(this.#checked(found[i], key), now));
     });
@@ -214,11 +255,17 @@ class IdbStore implements BackendStore {
     const range = prefixRange(prefix);
     return this.#write(async (store, count) => {
       // One key range: the cost is what is removed (the keys are read, never the values).
-      const removed = (await store.getAllKeys(range)).length;
+      const keys = await store.getAllKeys(range);
       await (range ? store.delete(range) : store.clear());
-      count.add(-removed);
-      return removed;
+      count.add(-keys.length);
+      count.gone(keys);
+      return keys.length;
     });
+  }
+
+  async count(now: number): Promise<number> {
+    // The `expires` index above `now`: live records only, counted without reading one.
+    return this.#connection.run((db) => db.countFromIndex(STORE, 'expires', IDBKeyRange.lowerBound(now, true)));
   }
 
   async tags(prefix: string, _now: number): Promise<string[]> {
@@ -289,6 +336,7 @@ class IdbStore implements BackendStore {
     if (count.value < policy.maxEntries) return [];
     const removed = await this.#cull(store, count.value, policy);
     count.add(-removed.length);
+    count.gone(removed);
     return removed;
   }
 
@@ -325,6 +373,7 @@ class IdbStore implements BackendStore {
       const tx: WriteTx = db.transaction([STORE, META], 'readwrite', { durability: 'relaxed' });
       let flushed = new Map<string, number>();
       let purged: IDBValidKey[] = [];
+      let removed: string[] = [];
       const result = await inTransaction(tx, async (store) => {
         // The uses first: what this write carries is what was known when it began.
         flushed = await this.#flushUses(store);
@@ -336,10 +385,13 @@ class IdbStore implements BackendStore {
         const done = await body(store, count);
         const gone = await this.#purgeMalformed(store);
         purged = gone.keys;
-        count.add(-gone.removed);
+        count.add(-gone.removed.length);
+        count.gone(gone.removed);
         if (count.changed) await meta.put(count.value, COUNT);
+        removed = count.removed();
         return done;
       });
+      if (removed.length > 0) this.#hooks.onRemoved?.(removed);
       for (const key of purged) this.#malformed.delete(key);
       this.#uses.written(flushed);
       return result;
@@ -364,14 +416,14 @@ class IdbStore implements BackendStore {
   }
 
   /** Deletes the records `#checked` found malformed; returns the keys it dealt with and how many it removed. */
-  async #purgeMalformed(store: WriteStore): Promise<{ keys: IDBValidKey[]; removed: number }> {
+  async #purgeMalformed(store: WriteStore): Promise<{ keys: IDBValidKey[]; removed: IDBValidKey[] }> {
     const keys = [...this.#malformed];
-    if (keys.length === 0) return { keys, removed: 0 };
+    if (keys.length === 0) return { keys, removed: [] };
     const records = await Promise.all(keys.map((key) => store.get(key)));
     // Another context may have written a whole entry under the key since: that one stays.
     const gone = keys.filter((key, i) => records[i] !== undefined && !isEntryShaped(records[i], key));
     await Promise.all(gone.map((key) => store.delete(key)));
-    return { keys, removed: gone.length };
+    return { keys, removed: gone };
   }
 
   /** Removes what a read found malformed, in a write of its own (fire-and-forget). */
@@ -479,13 +531,32 @@ async function deleteMalformed(store: WriteStore, onMalformed: (key: IDBValidKey
   return keys;
 }
 
-/** The number of records in the entries' store, as a write transaction keeps it. */
+/** The number of records in the entries' store, as a write transaction keeps it, and the keys it removed. */
 class StoreCount {
   value: number;
   changed = false;
+  /** Each key the transaction touched, and whether its record is gone at the end. */
+  readonly #fate = new Map<IDBValidKey, boolean>();
 
   constructor(value: number) {
     this.value = value;
+  }
+
+  /** Records of `keys` were deleted. */
+  gone(keys: Iterable<IDBValidKey>): void {
+    for (const key of keys) this.#fate.set(key, true);
+  }
+
+  /** A record was written under `key` (after any deletion of it in this transaction). */
+  wrote(key: IDBValidKey): void {
+    this.#fate.set(key, false);
+  }
+
+  /** The string keys whose records this transaction removed for good. */
+  removed(): string[] {
+    const keys: string[] = [];
+    for (const [key, isGone] of this.#fate) if (isGone && typeof key === 'string') keys.push(key);
+    return keys;
   }
 
   add(delta: number): void {
@@ -516,12 +587,12 @@ function prefixRange(prefix: string): IDBKeyRange | undefined {
 }
 
 /** Every entry live at `now`, without its value, in expiry order; `check` drops malformed records. */
-async function liveInfos(index: ExpiresIndex, now: number, check: (record: unknown, key: IDBValidKey) => Entry | undefined): Promise<EntryInfo[]> {
+async function liveInfos(index: ExpiresIndex, now: number, check: (record: unknown, key: IDBValidKey) => Entry | undefined, limit: number): Promise<EntryInfo[]> {
   const infos: EntryInfo[] = [];
   // A cursor still reads each value (IndexedDB has no projection), but walking the
-  // `expires` index above `now` never reads an expired entry at all.
-  let cursor = await index.openCursor(IDBKeyRange.lowerBound(now, true));
-  while (cursor) {
+  // `expires` index above `now` never reads an expired entry at all, nor more than `limit`.
+  let cursor = infos.length < limit ? await index.openCursor(IDBKeyRange.lowerBound(now, true)) : null;
+  while (cursor && infos.length < limit) {
     const entry = check(cursor.value, cursor.primaryKey);
     if (entry) {
       const { value: _value, ...info } = entry;

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { cacheStorageName, createCacheStorageStore } from '../../src/backends/cache-storage';
+import { openDB } from 'idb';
+import { cacheStorageIndexName, cacheStorageName, createCacheStorageStore } from '../../src/backends/cache-storage';
+import { STORE } from '../../src/backends/idb-connection';
 import { UnstorableValueError } from '../../src/core/errors';
 import type { Entry, Store, WritePolicy } from '../../src/core/store';
 import { FakeCache, installFakeCacheStorage } from '../support/fake-cache-storage';
@@ -182,18 +184,6 @@ describe('cache-storage store: values', () => {
     expect(await store.move('k', 'k2', NOW)).toBe(true);
     expect(await store.get('k2', NOW)).toMatchObject({ value: 2, stored: NOW - 5 });
     expect((await store.list(NOW))[0]).toMatchObject({ key: 'k2', stored: NOW - 5 });
-  });
-
-  it('reads an entry written before entries carried their store time; a garbled one is a miss', async () => {
-    const cache = await caches.open(cacheStorageName(location));
-    // What the previous version wrote: every fact but `x-cachette-stored`.
-    const headers = { 'x-cachette-key': '"old"', 'x-cachette-expires': 'never', 'x-cachette-tags': '[]', 'x-cachette-size': '1', 'x-cachette-used': String(NOW), 'x-cachette-type': 'json' };
-    await cache.put('https://cachette.invalid/old', new Response('"v"', { headers }));
-    await cache.put('https://cachette.invalid/bad', new Response('"v"', { headers: { ...headers, 'x-cachette-key': '"bad"', 'x-cachette-stored': 'soon' } }));
-    const old = await store.get('old', NOW);
-    expect(old?.value).toBe('v');
-    expect(old?.stored).toBeUndefined();
-    expect(await store.get('bad', NOW)).toBeUndefined();
   });
 
   it('keeps keys apart that a URL would merge or cannot express', async () => {
@@ -499,6 +489,10 @@ describe('cache-storage store: writes', () => {
       }),
     };
     vi.spyOn(navigator, 'locks', 'get').mockReturnValue(locks as unknown as LockManager);
+    // Opening the index takes the lock too, once: a created index empties the Cache under it.
+    await store.get('a', NOW);
+    expect(names).toEqual([`cachette:cache-storage:${location} exclusive`]);
+    names.length = 0;
     await store.set([entry('a', 1)], policy());
     await store.add(entry('b', 1), policy());
     await store.update('a', NOW, (e) => e);
@@ -510,5 +504,104 @@ describe('cache-storage store: writes', () => {
     expect(names).toEqual(Array.from({ length: 7 }, () => lock));
     await store.get('b', NOW);
     expect(names).toHaveLength(7);
+  });
+});
+
+/** The keys the index beside the Cache holds records for, read over a separate connection. */
+async function indexKeys(): Promise<string[]> {
+  const db = await openDB(cacheStorageIndexName(location));
+  try {
+    return (await db.getAllKeys(STORE)) as string[];
+  } finally {
+    db.close();
+  }
+}
+
+/** Waits until `check` holds (a repair runs in the background after the read that found it). */
+async function eventually(check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error('timed out');
+}
+
+describe('cache-storage store: the index beside the Cache', () => {
+  it('keeps each entry as a body in the Cache and a record in the index', async () => {
+    await store.set([entry('a', 1), entry('b', 2, { tags: ['t'] })], policy());
+    expect((await storedKeys()).sort()).toEqual(['a', 'b']);
+    expect((await indexKeys()).sort()).toEqual(['a', 'b']);
+  });
+
+  it('never lists the Cache to cull, expire, invalidate by tag or prefix, or list', async () => {
+    const keys = vi.spyOn(FakeCache.prototype, 'keys');
+    const p = policy({ maxEntries: 6, cullFrequency: 3 });
+    for (const key of ['a', 'b', 'c', 'd', 'e', 'f', 'g']) await store.set([entry(`p:${key}`, key, { tags: [key] })], p);
+    await store.deleteTagged(['c'], NOW);
+    expect(await store.deletePrefix('p:d', NOW)).toBe(1);
+    await store.set([entry('old', 1, { expires: NOW + 1 })], p);
+    expect((await store.list(NOW + 5)).map((info) => info.key).sort()).toEqual(['p:e', 'p:f', 'p:g']);
+    expect(keys).not.toHaveBeenCalled();
+    // What the index removed, the Cache no longer holds either.
+    expect((await storedKeys()).sort()).toEqual(['old', 'p:e', 'p:f', 'p:g']);
+  });
+
+  it('a body without its record (the index entry deleted from devtools) is a miss, and the body goes', async () => {
+    await store.set([entry('a', 1), entry('b', 2)], policy());
+    const db = await openDB(cacheStorageIndexName(location));
+    await db.delete(STORE, 'a');
+    db.close();
+    expect(await store.get('a', NOW)).toBeUndefined();
+    await eventually(async () => !(await storedKeys()).includes('a'));
+    expect((await store.get('b', NOW))?.value).toBe(2);
+  });
+
+  it('a record without its body (the response deleted from devtools) is a miss, and the record goes', async () => {
+    await store.set([entry('a', 1), entry('b', 2)], policy());
+    await (await caches.open(cacheStorageName(location))).delete('https://cachette.invalid/a');
+    expect(await store.get('a', NOW)).toBeUndefined();
+    expect(await store.add(entry('a', 3), policy())).toBe(true);
+    expect((await store.get('a', NOW))?.value).toBe(3);
+    await (await caches.open(cacheStorageName(location))).delete('https://cachette.invalid/b');
+    expect(await store.get('b', NOW)).toBeUndefined();
+    await eventually(async () => !(await indexKeys()).includes('b'));
+    expect(await indexKeys()).toEqual(['a']);
+  });
+
+  it('an expired entry read is a miss and repairs nothing: both halves stay for the next cull', async () => {
+    await store.set([entry('old', 1, { expires: NOW + 1 })], policy());
+    expect(await store.get('old', NOW + 5)).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await storedKeys()).toEqual(['old']);
+    expect(await indexKeys()).toEqual(['old']);
+  });
+
+  it('the index deleted under the store: the Cache, whose bodies have no facts now, is emptied; writes go on', async () => {
+    await store.set([entry('a', 1)], policy());
+    await new Promise<void>((resolve, reject) => {
+      const request = indexedDB.deleteDatabase(cacheStorageIndexName(location));
+      request.onsuccess = () => resolve();
+      request.onerror = () => reject(request.error as Error);
+    });
+    expect(await store.get('a', NOW)).toBeUndefined();
+    expect(await storedKeys()).toEqual([]);
+    await store.set([entry('b', 2)], policy());
+    expect((await store.get('b', NOW))?.value).toBe(2);
+    expect(await storedKeys()).toEqual(['b']);
+  });
+
+  it('the Cache deleted under the index: its records name nothing, and a listing drops them', async () => {
+    await store.set([entry('a', 1), entry('b', 2)], policy());
+    await caches.delete(cacheStorageName(location));
+    expect(await store.list(NOW)).toEqual([]);
+    expect(await indexKeys()).toEqual([]);
+  });
+
+  it('a Cache written before the index existed (facts in headers only) is emptied when the index is created', async () => {
+    const cache = await caches.open(cacheStorageName(location));
+    const headers = { 'x-cachette-key': '"old"', 'x-cachette-expires': 'never', 'x-cachette-tags': '[]', 'x-cachette-size': '1', 'x-cachette-used': String(NOW), 'x-cachette-type': 'json' };
+    await cache.put('https://cachette.invalid/old', new Response('"v"', { headers }));
+    expect(await store.get('old', NOW)).toBeUndefined();
+    expect(await storedKeys()).toEqual([]);
   });
 });

@@ -9,7 +9,11 @@
  *   sees, as Chromium's does, and `open` then creates a new, empty cache.
  * Query options (`ignoreSearch`, `ignoreMethod`, `ignoreVary`) are not modelled: passing one
  * throws, rather than silently matching differently from a browser.
+ *
+ * The `cache-storage` backend keeps its entries' facts in IndexedDB beside the Cache: a test
+ * that installs this fake gets fake IndexedDB too (where the realm has none).
  */
+import 'fake-indexeddb/auto';
 
 /** One stored response, copied out of the Response that was put. */
 interface StoredResponse {
