@@ -91,13 +91,20 @@ class MemoryStore implements BackendStore {
     return true;
   }
 
-  async list(now: number): Promise<EntryInfo[]> {
+  async list(now: number, limit = Infinity): Promise<EntryInfo[]> {
     const infos: EntryInfo[] = [];
     for (const { value: _value, ...info } of this.#entries.values()) {
+      if (infos.length >= limit) break;
       // Copies: a caller's edits to a listing must not reach the stored entry.
       if (!isExpired(info, now)) infos.push({ ...info, tags: [...info.tags] });
     }
     return infos;
+  }
+
+  async count(now: number): Promise<number> {
+    let live = 0;
+    for (const entry of this.#entries.values()) if (!isExpired(entry, now)) live += 1;
+    return live;
   }
 
   async deleteTagged(tags: readonly string[], now: number): Promise<string[]> {

@@ -38,8 +38,11 @@ export interface BackendStore {
   set(entries: readonly Entry[], policy: WritePolicy): Promise<void>;
   /** Removes the keys; resolves to those that held a live value. */
   delete(keys: readonly string[], now: number): Promise<string[]>;
-  /** Every live entry's facts, without values (invalidation by prefix and tag, the devtools). */
-  list(now: number): Promise<EntryInfo[]>;
+  /**
+   * Every live entry's facts, without values (invalidation by prefix and tag, the devtools);
+   * given `limit`, at most that many (a store that lists more is cut by the core).
+   */
+  list(now: number, limit?: number): Promise<EntryInfo[]>;
   /** Empties this location. */
   clear(): Promise<void>;
 
@@ -67,6 +70,11 @@ export interface BackendStore {
    * included), for invalidation by route without reading values. Default: from `list`.
    */
   tags?(prefix: string, now: number): Promise<string[]>;
+  /**
+   * How many live entries the store holds (the devtools, on a store larger than its listing).
+   * Default: the length of `list`. A store that keeps its count answers without reading values.
+   */
+  count?(now: number): Promise<number>;
   /** Releases connections (the next call reopens them). Default: nothing to release. */
   close?(): Promise<void>;
 }
@@ -75,7 +83,7 @@ export interface BackendStore {
 export type BackendName = 'idb' | 'cache-storage' | 'memory' | 'dummy';
 
 const REQUIRED = ['get', 'set', 'delete', 'list', 'clear'] as const;
-const OPTIONAL = ['getMany', 'add', 'touch', 'update', 'move', 'deleteTagged', 'deletePrefix', 'tags', 'close'] as const;
+const OPTIONAL = ['getMany', 'add', 'touch', 'update', 'move', 'deleteTagged', 'deletePrefix', 'tags', 'count', 'close'] as const;
 const SHARING = ['none', 'realm', 'origin'];
 
 /**
@@ -156,8 +164,14 @@ class CompletedStore implements Store {
     return (await this.#s()).delete(keys, now);
   }
 
-  async list(now: number): Promise<EntryInfo[]> {
-    return (await this.#s()).list(now);
+  async list(now: number, limit?: number): Promise<EntryInfo[]> {
+    const listed = await (await this.#s()).list(now, limit);
+    return limit !== undefined && listed.length > limit ? listed.slice(0, limit) : listed;
+  }
+
+  async count(now: number): Promise<number> {
+    const s = await this.#s();
+    return s.count ? s.count(now) : (await s.list(now)).length;
   }
 
   async clear(): Promise<void> {

@@ -71,8 +71,12 @@ class LazyStore implements Required<BackendStore> {
     return (await this.#real()).move(from, to, now);
   }
 
-  async list(now: number): Promise<EntryInfo[]> {
-    return (await this.#real()).list(now);
+  async list(now: number, limit?: number): Promise<EntryInfo[]> {
+    return (await this.#real()).list(now, limit);
+  }
+
+  async count(now: number): Promise<number> {
+    return (await this.#real()).count(now);
   }
 
   async deleteTagged(tags: readonly string[], now: number): Promise<string[]> {

@@ -27,6 +27,7 @@ export interface CacheSnapshot {
   entries: EntryInfo[];
   /** How many live entries the store holds (may exceed `entries.length`). */
   count: number;
+  /** The size of the listed entries (of all of them when `count` is `entries.length`). */
   bytes: number;
   /** Set when the store could not be read (the panel shows it instead of entries). */
   error?: string;
@@ -118,11 +119,12 @@ export async function snapshotCache(cache: Cache, now: number, limit = 500): Pro
     ...cache.stats(),
   };
   try {
-    const entries = await cache.store.list(now);
+    // A bounded listing, and a count only when it is full: a 100k-entry store is never read whole.
+    const entries = await cache.store.list(now, limit);
     return {
       ...base,
-      entries: entries.slice(0, limit),
-      count: entries.length,
+      entries,
+      count: entries.length < limit ? entries.length : Math.max(entries.length, await cache.store.count(now)),
       bytes: entries.reduce((sum, e) => sum + e.size, 0),
     };
   } catch (error) {

@@ -84,8 +84,10 @@ export interface Store {
   update(key: string, now: number, fn: (entry: Entry) => Entry): Promise<Entry | undefined>;
   /** Moves a live entry to another key (replacing what is there); `false` when missing. */
   move(from: string, to: string, now: number): Promise<boolean>;
-  /** Every live entry's facts, without values (for invalidation by pattern and the devtools). */
-  list(now: number): Promise<EntryInfo[]>;
+  /** Every live entry's facts, without values (for invalidation by pattern and the devtools); at most `limit` given one. */
+  list(now: number, limit?: number): Promise<EntryInfo[]>;
+  /** How many live entries the store holds, without reading their values where the store can. */
+  count(now: number): Promise<number>;
   /** Removes every entry carrying any of `tags`; resolves to the keys that held a live value. */
   deleteTagged(tags: readonly string[], now: number): Promise<string[]>;
   /** Removes every entry whose stored key starts with `prefix`; resolves to how many records went. */

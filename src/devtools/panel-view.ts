@@ -197,7 +197,8 @@ export function createPanelView(doc: Document, options: PanelViewOptions): Panel
           `${c.backend}${c.location ? ` “${c.location}”` : ''} · `,
           entryCount(listed.get(c) ?? entryRows(c)),
           ' · ',
-          h(doc, 'b', null, formatBytes(c.bytes)),
+          // A store larger than its listing: the size of what is listed, at least.
+          h(doc, 'b', null, `${c.count > c.entries.length ? '≥ ' : ''}${formatBytes(c.bytes)}`),
           ' · ',
           h(doc, 'b', null, c.hits),
           c.hits === 1 ? ' hit · ' : ' hits · ',

@@ -725,6 +725,23 @@ export function runCacheContract(backend: Exclude<BackendName, 'dummy'> | Backen
         expect((await c.store.tags('', clock.now())).sort()).toEqual(['authors', 'cachette:url:https://app.test/a', 'cachette:url:https://app.test/b', 'cachette:urlish']);
         expect(await c.store.tags('nothing', clock.now())).toEqual([]);
       });
+
+      it('list with a limit lists at most that many live entries; count counts the live ones', async () => {
+        const c = getCache();
+        for (const key of ['a', 'b', 'c', 'd', 'e']) await c.set(key, key, null);
+        await c.set('soon', 1, 10);
+        await getCache('small').set('elsewhere', 1, null); // another location
+        expect(await c.store.count(clock.now())).toBe(6);
+        clock.advance(11);
+        expect(await c.store.count(clock.now())).toBe(5);
+        const all = (await c.store.list(clock.now())).map((info) => info.key).sort();
+        expect(all).toEqual(['a', 'b', 'c', 'd', 'e'].map((key) => c.makeKey(key)));
+        const some = await c.store.list(clock.now(), 2);
+        expect(some).toHaveLength(2);
+        for (const info of some) expect(all).toContain(info.key);
+        expect(await c.store.list(clock.now(), 0)).toEqual([]);
+        expect(await c.store.list(clock.now(), 50)).toHaveLength(5);
+      });
     });
 
     describe('bad input is a TypeError that names it, and loses nothing', () => {
