@@ -94,6 +94,11 @@ class CacheStorageStore implements BackendStore {
 
   async get(key: string, now: number): Promise<Entry | undefined> {
     await this.#ready();
+    return this.#read(key, now);
+  }
+
+  /** `get` once the index is open (also under the lock: it never asks for it). */
+  async #read(key: string, now: number): Promise<Entry | undefined> {
     const [first, record] = await Promise.all([this.#body(key), this.#index.get(key, now)]);
     let body = first;
     let facts = record;
@@ -174,7 +179,7 @@ class CacheStorageStore implements BackendStore {
   async update(key: string, now: number, fn: (entry: Entry) => Entry): Promise<Entry | undefined> {
     let result: Entry | undefined;
     await this.#exclusive(async (cache) => {
-      const current = await this.get(key, now);
+      const current = await this.#read(key, now);
       if (!current) return;
       // Outside any retry: `fn` runs once, and whatever it throws reaches the caller as is.
       const next = fn({ ...current });
@@ -189,7 +194,7 @@ class CacheStorageStore implements BackendStore {
 
   async move(from: string, to: string, now: number): Promise<boolean> {
     return this.#exclusive(async (cache) => {
-      const hit = await this.get(from, now);
+      const hit = await this.#read(from, now);
       const response = hit && (await cacheStorage().match(entryUrl(from), { cacheName: this.#name }));
       if (!hit || !response) return false;
       if (from === to) return true;
