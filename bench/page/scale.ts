@@ -6,10 +6,22 @@
  * tag (1% each, several rounds, interleaved with a raw IndexedDB key-range delete of 1%);
  * then one cull. The runner (bench/scale.mjs) builds, serves and opens this page.
  *
+ * Two measurements on the same filled stores, after set/get and before the invalidation: a
+ * worker hit at scale (`fetch-hit:<backend>`: fetch + whole body of a stored URL, the idb and
+ * cache-storage rows interleaved, after the worker stored HIT_URLS misses into the big store;
+ * bench/workers/scale-worker.ts, whose aliases `<backend>-<N>` are the page's over the stores
+ * of size N), and the devtools panel at scale (`panel-open:all`: from `mountDevtools({ open:
+ * true })` to the end of the frame that paints entry rows of every filled alias in its shadow
+ * root, after one uncounted mount; `panel-longtask:all`: the longest long task in that window,
+ * 0 when none passed 50 ms).
+ * The worker is scoped to /scale-hit/ and controls a same-origin frame there, whose `fetch` the
+ * page calls: the page itself stays uncontrolled, so its invalidations wait for no worker.
+ *
  * Any cell may fail or crawl with a given core: each has a time budget (it stops and reports
  * what it measured), each operation a timeout (the cell then `fails`), and a backend whose fill
  * failed is skipped at larger sizes, as is an operation that failed.
  */
+import { mountDevtools } from '../../src/devtools/index.js';
 import { defineCaches, getCache, invalidate, type CachesConfig, type Cache } from '../../src/index.js';
 import { assertIsolated, numberParam, runAndReport, timerResolution } from './lib/harness.js';
 import { mulberry32, shuffle } from './lib/random.js';
@@ -21,6 +33,15 @@ const GROUPS = 100;
 const CHUNK = 1_000;
 const VALUE_BYTES = 200;
 const RAW_STORE = 'kv';
+/** The backends a worker shares stores with (memory is the page's own). */
+const WORKER_BACKENDS = ['idb', 'cache-storage'] as const satisfies readonly BackendId[];
+/** Distinct URLs per backend and size the worker stores and then serves; bench/scale.mjs serves ids 0 to HIT_URLS − 1. */
+const HIT_URLS = 20;
+/** How many times a stored miss is fetched again, WARM_PAUSE_MS apart, before it counts as never stored. */
+const WARM_TRIES = 40;
+const WARM_PAUSE_MS = 50;
+/** Where the open panel's state is kept (mount-devtools.ts OPEN_KEY): cleared so `open: true` decides. */
+const PANEL_OPEN_KEY = 'cachette:devtools:open';
 
 /** One cell of the table: samples in ms, or why there are none. */
 interface Cell {
@@ -31,6 +52,16 @@ interface Cell {
   before?: number;
   /** Stopped by the cell's time budget before `ops` samples. */
   truncated?: boolean;
+  /** Whether every miss the worker fetched was stored into the big store and then served from it (fetch-hit). */
+  stored?: boolean;
+  /** The most fetches one URL took until the worker served it from its store (fetch-hit; the first is the miss). */
+  storeFetches?: number;
+  /** Long tasks seen in all the samples' windows (panel-longtask). */
+  longTasks?: number;
+  /** The uncounted first mount (panel-open). */
+  warmUpMs?: number;
+  /** The aliases whose rows were waited for (panel-open). */
+  aliases?: string[];
   fails?: string;
   skipped?: string;
 }
@@ -53,6 +84,7 @@ void runAndReport(async () => {
     fillBudgetS: numberParam('fillBudgetS', 240),
     opTimeoutS: numberParam('opTimeoutS', 120),
     seed: numberParam('seed', 1),
+    panelReps: numberParam('panelReps', 3),
   };
   const sizes = SIZES.filter((n) => n <= config.maxN);
   if (!sizes.length) throw new Error(`--maxN=${config.maxN} leaves no size; sizes: ${SIZES.join(', ')}`);
@@ -65,12 +97,17 @@ void runAndReport(async () => {
   /** Backend → why it is skipped from now on; `${backend}:${op}` → the size an operation failed at. */
   const backendDown = new Map<BackendId, string>();
   const opDown = new Map<string, number>();
+  /** The size the panel failed at, if it did. */
+  let panelDown: number | undefined;
   const resolutionMs = timerResolution();
   const started = performance.now();
 
   // The invalidation bus is a lazily loaded chunk: load it before anything is timed.
   configure(sizes[0]!, {});
   for (const b of BACKENDS) await invalidate({ cache: b, keys: ['scale-warm-up'] });
+  // The worker's frame: a failure to set it up fails the fetch-hit cells only.
+  progress('registering the worker');
+  const hitFrame = await openHitFrame(opTimeoutMs).catch((error: unknown) => new Error(`the worker's frame: ${message(error)}`));
 
   for (const n of sizes) {
     progress(`N=${n}: filling`);
@@ -78,7 +115,9 @@ void runAndReport(async () => {
     const live = BACKENDS.filter((b) => !backendDown.has(b));
     for (const b of BACKENDS) {
       if (!backendDown.has(b)) continue;
-      for (const op of ['fill', 'set', 'get', 'invalidate-prefix', 'invalidate-tag', 'cull']) put(`${op}:${b}`, n, { skipped: backendDown.get(b) });
+      for (const op of ['fill', 'set', 'get', 'fetch-hit', 'invalidate-prefix', 'invalidate-tag', 'cull']) {
+        if (op !== 'fetch-hit' || isWorkerBackend(b)) put(`${op}:${b}`, n, { skipped: backendDown.get(b) });
+      }
     }
 
     // Fill: the raw stores, then each backend.
@@ -95,7 +134,9 @@ void runAndReport(async () => {
       put(`fill:${b}`, n, cell);
       if (cell.fails) {
         backendDown.set(b, `skipped: fill failed at ${label(n)}`);
-        for (const op of ['set', 'get', 'invalidate-prefix', 'invalidate-tag', 'cull']) put(`${op}:${b}`, n, { skipped: 'fill failed' });
+        for (const op of ['set', 'get', 'fetch-hit', 'invalidate-prefix', 'invalidate-tag', 'cull']) {
+          if (op !== 'fetch-hit' || isWorkerBackend(b)) put(`${op}:${b}`, n, { skipped: 'fill failed' });
+        }
       } else filled.push(b);
     }
 
@@ -143,6 +184,67 @@ void runAndReport(async () => {
       noteFailure(id, n, cell);
     }
 
+    // Worker hits on the big stores: HIT_URLS misses stored by the worker, then hits of random ones, interleaved.
+    const storedBy = new Map<BackendId, number>();
+    const hitBackends = filled.filter(isWorkerBackend).filter((b) => {
+      if (!opDown.has(`${b}:fetch-hit`)) return true;
+      put(`fetch-hit:${b}`, n, { skipped: `failed at ${label(opDown.get(`${b}:fetch-hit`)!)}` });
+      return false;
+    });
+    if (hitFrame instanceof Error) {
+      for (const b of hitBackends) put(`fetch-hit:${b}`, n, { fails: hitFrame.message });
+    } else if (hitBackends.length) {
+      progress(`N=${n}: worker misses stored into ${hitBackends.join(', ')}`);
+      const hitVariants: Timed[] = [];
+      for (const b of hitBackends) {
+        const url = (i: number) => `/scale-hit/${b}/${n}/${i}`;
+        const warm = await storeMisses(hitFrame, url, opTimeoutMs);
+        storedBy.set(b, warm.stored);
+        if (warm.fails) {
+          put(`fetch-hit:${b}`, n, { fails: warm.fails, stored: warm.stored === HIT_URLS, storeFetches: warm.fetches });
+          noteFailure(`fetch-hit:${b}`, n, { fails: warm.fails });
+          continue;
+        }
+        hitVariants.push({ id: `fetch-hit:${b}`, run: () => workerFetch(hitFrame, url(Math.floor(random() * HIT_URLS))), check: workerHit });
+        put(`fetch-hit:${b}`, n, { stored: true, storeFetches: warm.fetches });
+      }
+      progress(`N=${n}: worker hits over ${hitVariants.map((v) => v.id.slice('fetch-hit:'.length)).join(', ')}`);
+      const hits = await interleave(hitVariants, { ...config, opTimeoutMs, random });
+      for (const [id, cell] of Object.entries(hits)) {
+        put(id, n, { ...cells[id]![String(n)], ...cell });
+        noteFailure(id, n, cell);
+      }
+    }
+
+    // The devtools panel over every filled alias: time to its first entry rows, and the longest long task meanwhile;
+    // one mount first, not counted (the first ever pays for the element, its CSS and cold code: 2-3× the others at 1k).
+    if (panelDown !== undefined) {
+      for (const row of ['panel-open:all', 'panel-longtask:all']) put(row, n, { skipped: `failed at ${label(panelDown)}` });
+    } else if (filled.length) {
+      progress(`N=${n}: devtools panel`);
+      const shown = [...filled];
+      put('panel-open:all', n, { samplesMs: [], aliases: shown });
+      put('panel-longtask:all', n, { samplesMs: [], longTasks: 0 });
+      for (let rep = -1; rep < config.panelReps; rep += 1) {
+        let once: PanelTiming;
+        try {
+          once = await timePanel(shown, opTimeoutMs);
+        } catch (error) {
+          cells['panel-open:all']![String(n)]!.fails = cells['panel-longtask:all']![String(n)]!.fails = message(error);
+          panelDown = n;
+          break;
+        }
+        if (rep < 0) {
+          cells['panel-open:all']![String(n)]!.warmUpMs = once.ms;
+          continue;
+        }
+        cells['panel-open:all']![String(n)]!.samplesMs!.push(once.ms);
+        const longest = cells['panel-longtask:all']![String(n)]!;
+        longest.samplesMs!.push(once.longestTaskMs);
+        longest.longTasks! += once.longTasks;
+      }
+    }
+
     // Invalidation of 1% by prefix and by tag (distinct groups), and a raw key-range delete of 1%.
     progress(`N=${n}: invalidation`);
     const removedBy = new Map<BackendId, number>();
@@ -174,7 +276,7 @@ void runAndReport(async () => {
     // One cull per backend: another alias over the same store, with maxEntries at the count it holds.
     progress(`N=${n}: cull`);
     const counts: Record<string, number> = {};
-    for (const b of filled) counts[b] = n + (setsDone.get(b) ?? 0) - (removedBy.get(b) ?? 0);
+    for (const b of filled) counts[b] = n + (setsDone.get(b) ?? 0) + (storedBy.get(b) ?? 0) - (removedBy.get(b) ?? 0);
     configure(n, counts);
     const cullOrder = filled.filter((b) => !opDown.has(`${b}:cull`));
     for (const b of filled) if (opDown.has(`${b}:cull`)) put(`cull:${b}`, n, { skipped: `failed at ${label(opDown.get(`${b}:cull`)!)}` });
@@ -221,6 +323,141 @@ function configure(n: number, cullAt: Record<string, number>): void {
     if (cullAt[b] !== undefined) config[`${b}-cull`] = { backend: b, location, maxEntries: cullAt[b], cullFrequency: 3, timeout: null };
   }
   defineCaches(config);
+}
+
+const isWorkerBackend = (b: BackendId): b is (typeof WORKER_BACKENDS)[number] => (WORKER_BACKENDS as readonly string[]).includes(b);
+
+/**
+ * Registers bench/workers/scale-worker.ts (served at /scale-hit/sw.js), scoped to /scale-hit/,
+ * and resolves to the window of a frame it controls there (/scale-hit/frame.html, an empty
+ * page): fetches made with that window's `fetch` go through the worker; this page's do not.
+ */
+async function openHitFrame(timeoutMs: number): Promise<Window> {
+  const within = <T>(what: string, promise: Promise<T>) => withTimeout(promise, timeoutMs, `${what} took over ${Math.round(timeoutMs / 1000)} s`);
+  const registration = await navigator.serviceWorker.register('/scale-hit/sw.js', { scope: '/scale-hit/' });
+  const worker = registration.installing ?? registration.waiting ?? registration.active;
+  if (!worker) throw new Error('the registration has no worker');
+  if (worker.state !== 'activated') {
+    await within(
+      'activating the worker',
+      new Promise<void>((resolve, reject) => {
+        worker.addEventListener('statechange', () => {
+          if (worker.state === 'activated') resolve();
+          if (worker.state === 'redundant') reject(new Error('the worker became redundant (its script failed?)'));
+        });
+      }),
+    );
+  }
+  const frame = document.createElement('iframe');
+  frame.style.display = 'none';
+  const loaded = new Promise<void>((resolve) => frame.addEventListener('load', () => resolve(), { once: true }));
+  frame.src = '/scale-hit/frame.html';
+  document.body.append(frame);
+  await within('loading the frame', loaded);
+  const win = frame.contentWindow!;
+  const container = win.navigator.serviceWorker;
+  // Loaded after activation, the frame is controlled from the start; else the worker claims it.
+  if (!container.controller) await within('the worker taking control of the frame', new Promise<void>((resolve) => container.addEventListener('controllerchange', () => resolve(), { once: true })));
+  return win;
+}
+
+/** One fetch through the frame's worker, the whole body read: whether it was a worker hit (the worker adds `Age`; the server never sends it). */
+async function workerFetch(win: Window, url: string): Promise<{ status: number; hit: boolean; bytes: number }> {
+  const response = await win.fetch(url);
+  const body = await response.text();
+  return { status: response.status, hit: response.headers.has('Age'), bytes: body.length };
+}
+
+function workerHit(result: unknown): void {
+  const { status, hit, bytes } = result as Awaited<ReturnType<typeof workerFetch>>;
+  if (status !== 200 || !bytes) throw new Error(`a worker fetch answered ${status} with ${bytes} characters`);
+  if (!hit) throw new Error('a fetch of a stored URL was not a worker hit (no Age header)');
+}
+
+/**
+ * Fetches `url(i)` for i < HIT_URLS once each (misses: the worker fetches and stores them into
+ * the big store after answering), then again until each is a hit (stored asynchronously).
+ * `stored`: how many became hits; `fetches`: the most one URL needed; `fails` when one never did.
+ */
+async function storeMisses(win: Window, url: (i: number) => string, opTimeoutMs: number): Promise<{ stored: number; fetches: number; fails?: string }> {
+  const fetchOnce = (i: number) => withTimeout(workerFetch(win, url(i)), opTimeoutMs, `a worker fetch of ${url(i)} took over ${Math.round(opTimeoutMs / 1000)} s`);
+  let fetches = 1;
+  try {
+    for (let i = 0; i < HIT_URLS; i += 1) {
+      const first = await fetchOnce(i);
+      if (first.status !== 200) throw new Error(`${url(i)} answered ${first.status} (does bench/scale.mjs serve ids below ${HIT_URLS}?)`);
+      if (first.hit) throw new Error(`the first fetch of ${url(i)} was a hit: the store was not empty of it`);
+    }
+  } catch (error) {
+    return { stored: 0, fetches, fails: message(error) };
+  }
+  let stored = 0;
+  for (let i = 0; i < HIT_URLS; i += 1) {
+    let tries = 0;
+    try {
+      while (!(await fetchOnce(i)).hit) {
+        tries += 1;
+        if (tries > WARM_TRIES) return { stored, fetches, fails: `a miss was never stored: ${url(i)} still missed after ${WARM_TRIES + 1} more fetches` };
+        await sleep(WARM_PAUSE_MS);
+      }
+    } catch (error) {
+      return { stored, fetches, fails: message(error) };
+    }
+    stored += 1;
+    fetches = Math.max(fetches, tries + 2);
+  }
+  return { stored, fetches };
+}
+
+interface PanelTiming {
+  /** From the mount to the end of the frame that painted entry rows of every alias. */
+  ms: number;
+  /** The longest long task overlapping that window (0 when none). */
+  longestTaskMs: number;
+  longTasks: number;
+}
+
+/**
+ * Mounts the page-side devtools panel open and times it until the frame whose
+ * requestAnimationFrame callback finds an entry row (`td .key`) in the section of each of
+ * `aliases` in its shadow root has been painted (the next task), with the long tasks that
+ * overlapped that window; unmounts it after.
+ */
+async function timePanel(aliases: readonly string[], timeoutMs: number): Promise<PanelTiming> {
+  try {
+    localStorage.removeItem(PANEL_OPEN_KEY);
+  } catch {
+    // storage disabled: `open: true` decides anyway
+  }
+  const tasks: PerformanceEntry[] = [];
+  const observer = new PerformanceObserver((list) => tasks.push(...list.getEntries()));
+  observer.observe({ type: 'longtask', buffered: false });
+  const start = performance.now();
+  const unmount = mountDevtools({ open: true });
+  try {
+    const root = document.querySelector('cachette-devtools')?.shadowRoot;
+    if (!root) throw new Error('mountDevtools added no <cachette-devtools> with a shadow root');
+    await new Promise<void>((resolve, reject) => {
+      const poll = () => {
+        if (aliases.every((a) => root.querySelector(`section.cache[aria-label="Cache ${a}"] tbody td .key`))) resolve();
+        else if (performance.now() - start > timeoutMs) reject(new Error(`the panel showed no entry rows of ${aliases.join(', ')} within ${Math.round(timeoutMs / 1000)} s`));
+        else requestAnimationFrame(poll);
+      };
+      requestAnimationFrame(poll);
+    });
+    // The rows are in the DOM at this frame's callbacks; its style, layout and paint follow in
+    // the same rendering task. The first task after it ends the window: the rows are painted.
+    await afterThisTask();
+    const end = performance.now();
+    // A long task is reported after it ends: give the observer a moment.
+    await sleep(100);
+    tasks.push(...observer.takeRecords());
+    const overlapping = tasks.filter((t) => t.startTime < end && t.startTime + t.duration > start);
+    return { ms: end - start, longestTaskMs: Math.max(0, ...overlapping.map((t) => t.duration)), longTasks: overlapping.length };
+  } finally {
+    observer.disconnect();
+    unmount();
+  }
 }
 
 /**
@@ -357,6 +594,30 @@ class Watchdog {
     clearInterval(this.#timer);
   }
 }
+
+/** `promise`, or a rejection with `text` after `timeoutMs`. */
+async function withTimeout<T>(promise: Promise<T>, timeoutMs: number, text: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(text)), timeoutMs)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Resolves in the next task (a message: not clamped or throttled as a timer is). */
+function afterThisTask(): Promise<void> {
+  const { port1, port2 } = new MessageChannel();
+  return new Promise<void>((resolve) => {
+    port1.onmessage = () => {
+      port1.close();
+      resolve();
+    };
+    port2.postMessage(null);
+  });
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Waits for `op` at most `timeoutMs`, ignoring its outcome (cleanup). */
 async function settle(op: Promise<unknown>, timeoutMs: number): Promise<void> {
