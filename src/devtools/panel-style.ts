@@ -43,7 +43,7 @@ button.icon{width:22px;height:22px;padding:0;border-color:transparent;background
 button.icon:hover:not(:disabled){color:var(--danger);background:var(--hover)}
 .body{flex:1;overflow:auto;padding:4px 12px 12px}
 h2{font-size:11px;letter-spacing:.04em;text-transform:uppercase;color:var(--muted);margin:14px 0 6px;font-weight:600}
-section.cache{border:1px solid var(--line);border-radius:8px;margin:8px 0;overflow:hidden}
+section.cache{border:1px solid var(--line);border-radius:8px;margin:8px 0;overflow:hidden;content-visibility:auto;contain-intrinsic-size:auto 320px}
 .head{display:flex;align-items:center;gap:8px;padding:5px 8px 5px 4px;background:var(--soft)}
 button.twisty{border:0;background:transparent;height:24px;padding:0 6px;display:flex;align-items:center;gap:6px}
 button.twisty::before{content:"▸";color:var(--muted);font-size:10px;width:8px}

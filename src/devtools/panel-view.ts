@@ -31,8 +31,11 @@ export interface PanelView {
   tick(): void;
 }
 
-/** Rows rendered per table; the filter narrows the rest. */
-const MAX_ROWS = 200;
+/**
+ * Rows rendered per table at first; each "Show more" adds as many. The panel re-renders as the
+ * data moves (every second while hits arrive): a page of rows keeps each render a short task.
+ */
+const PAGE_ROWS = 50;
 
 /**
  * Builds the panel in `doc` (append `view.element` where it belongs).
@@ -46,6 +49,8 @@ export function createPanelView(doc: Document, options: PanelViewOptions): Panel
   let sort: SortKey = 'key';
   let signature = '';
   const collapsed = new Set<string>();
+  /** Table (side and store) → how many pages of rows it shows. */
+  const pages = new Map<string, number>();
 
   const act = async (action: PanelAction): Promise<void> => {
     await options.act(action);
@@ -106,7 +111,7 @@ export function createPanelView(doc: Document, options: PanelViewOptions): Panel
   });
 
   function render(): void {
-    const next = JSON.stringify([data && { ...data, time: 0 }, message, filter, sort, [...collapsed]]);
+    const next = JSON.stringify([data && { ...data, time: 0 }, message, filter, sort, [...collapsed], [...pages]]);
     if (next === signature) return;
     signature = next;
     summary.textContent = data ? summaryText(data) : '';
@@ -226,10 +231,17 @@ export function createPanelView(doc: Document, options: PanelViewOptions): Panel
     );
   }
 
-  function entryTable(cache: PanelCache, { rows, varySize }: EntryRows, caption: string | null, origin: string): Child {
+  function entryTable(cache: PanelCache, { rows, varySize, count }: EntryRows, caption: string | null, origin: string): Child {
     const entries = rows.filter((e) => matchesFilter(e, filter));
     const sorted = entries.sort(compareEntries(sort));
-    const shown = sorted.slice(0, MAX_ROWS);
+    const table = `${cache.side} ${cache.store}`;
+    const shown = sorted.slice(0, PAGE_ROWS * (pages.get(table) ?? 1));
+    // Without a filter, the store's own count: it may hold more than the snapshot listed.
+    const total = filter ? sorted.length : Math.max(count, sorted.length);
+    const more = (): void => {
+      pages.set(table, (pages.get(table) ?? 1) + 1);
+      render();
+    };
     const empty = entries.length === 0 ? (filter ? `No entry matches “${filter}”.` : cache.error ? 'The store could not be read.' : 'No entries.') : null;
     return h(
       doc,
@@ -245,7 +257,21 @@ export function createPanelView(doc: Document, options: PanelViewOptions): Panel
         null,
         empty !== null && h(doc, 'tr', null, h(doc, 'td', { colspan: 6, class: 'empty' }, empty)),
         shown.map((e) => row(cache, e, origin, e.kind === 'response' && e.url !== undefined ? (varySize.get(e.url) ?? 0) : 0)),
-        sorted.length > shown.length && h(doc, 'tr', null, h(doc, 'td', { colspan: 6, class: 'empty' }, `${sorted.length - shown.length} more: filter to narrow.`)),
+        total > shown.length &&
+          h(
+            doc,
+            'tr',
+            null,
+            h(
+              doc,
+              'td',
+              { colspan: 6, class: 'empty' },
+              `Showing ${shown.length} of ${total}`,
+              sorted.length > shown.length
+                ? [' · ', h(doc, 'button', { type: 'button', 'aria-label': `Show more entries of ${cache.alias}`, onclick: more }, `Show ${Math.min(PAGE_ROWS, sorted.length - shown.length)} more`)]
+                : ` · the panel lists ${rows.length} of them: filter, or invalidate by prefix or tag, to narrow.`,
+            ),
+          ),
       ),
     );
   }

@@ -238,6 +238,38 @@ describe('formatting', () => {
   });
 });
 
+describe('the panel view at scale', () => {
+  const api = { keyPrefix: '', version: 1 };
+  function big(listed: number, count: number): PanelData {
+    const entries = Array.from({ length: listed }, (_, i) => describeEntry({ key: `:1:k${String(i).padStart(4, '0')}`, size: 10, expires: T0 + 60_000, tags: [] }, api));
+    return { ...sample(), caches: [cache({ alias: 'big', side: 'page', count, entries })], errors: [] };
+  }
+
+  it('renders a page of 50 rows per table, and "Show more" adds the next page', () => {
+    const view = mountView();
+    view.update(big(120, 120));
+    const root = view.element;
+    expect(rowKeys(root, 'big')).toHaveLength(50);
+    expect(text(root.querySelector('section[aria-label="Cache big"]') as HTMLElement)).toContain('Showing 50 of 120');
+    button(root, 'Show more entries of big').click();
+    expect(rowKeys(root, 'big')).toHaveLength(100);
+    expect(button(root, 'Show more entries of big').textContent).toBe('Show 20 more');
+    button(root, 'Show more entries of big').click();
+    expect(rowKeys(root, 'big')).toHaveLength(120);
+    expect(buttonNames(root)).not.toContain('Show more entries of big');
+  });
+
+  it('a store larger than its listing: counts it all, and says how to narrow what is listed', () => {
+    const view = mountView();
+    view.update(big(50, 100_000));
+    const section = view.element.querySelector('section[aria-label="Cache big"]') as HTMLElement;
+    expect(rowKeys(view.element, 'big')).toHaveLength(50);
+    expect(text(section)).toContain('100000 entries');
+    expect(text(section)).toContain('Showing 50 of 100000 · the panel lists 50 of them');
+    expect(text(section)).toContain('≥ ');
+  });
+});
+
 describe('isPanelData', () => {
   it('accepts the collected shape and refuses anything else', () => {
     expect(isPanelData(JSON.parse(JSON.stringify(sample())))).toBe(true);
