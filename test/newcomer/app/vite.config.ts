@@ -1,3 +1,5 @@
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 import { cachetteWorker } from 'cachette/vite';
 
@@ -16,7 +18,13 @@ function api(): Plugin {
   };
 }
 
+// The test's variants: NEWCOMER_NO_PLUGIN, the mistake the README warns about (the worker
+// plugin forgotten); NEWCOMER_NO_CACHETTE, the same app without Cachette (for its cost).
+const without = (file: string) => fileURLToPath(new URL(`without-cachette/${file}`, import.meta.url));
+
 export default defineConfig({
-  // NEWCOMER_NO_PLUGIN: the mistake the README warns about, the worker plugin forgotten.
-  plugins: [...(process.env.NEWCOMER_NO_PLUGIN ? [] : [cachetteWorker({ entry: 'src/sw.ts' })]), api()],
+  plugins: [react(), ...(process.env.NEWCOMER_NO_PLUGIN || process.env.NEWCOMER_NO_CACHETTE ? [] : [cachetteWorker({ entry: 'src/sw.ts' })]), api()],
+  resolve: process.env.NEWCOMER_NO_CACHETTE
+    ? { alias: [{ find: /^cachette\/page$/, replacement: without('page.ts') }, { find: /^cachette$/, replacement: without('index.ts') }] }
+    : {},
 });
