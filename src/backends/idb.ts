@@ -132,9 +132,9 @@ class IdbStore implements BackendStore, IdbIndex {
 
   async set(entries: readonly Entry[], policy: WritePolicy): Promise<void> {
     if (entries.length === 0) return;
-    await this.#write(async (store, count) => {
-      // Which keys already hold a record: overwriting one does not grow the store.
-      const held = await Promise.all(entries.map((entry) => store.count(entry.key)));
+    // Which keys already hold a record (overwriting one does not grow the store), asked in the write's first round trip.
+    const probe = entries.map((entry) => entry.key);
+    await this.#write(async (store, count, held) => {
       const present = new Set<IDBValidKey>(entries.filter((_, i) => held[i]! > 0).map((entry) => entry.key));
       const puts: Promise<unknown>[] = [];
       for (const entry of entries) {
@@ -149,7 +149,7 @@ class IdbStore implements BackendStore, IdbIndex {
         }
       }
       await Promise.all(puts);
-    });
+    }, probe);
   }
 
   async add(entry: Entry, policy: WritePolicy): Promise<boolean> {
@@ -366,7 +366,8 @@ class IdbStore implements BackendStore, IdbIndex {
    * the malformed records found so far, in the same transaction (so culling sees the uses,
    * and an abort keeps both pending).
    */
-  #write<T>(body: (store: WriteStore, count: StoreCount) => Promise<T>): Promise<T> {
+  /** A write transaction: `body` gets the store, the kept count and, for each key of `probe`, how many records it holds (0 or 1). */
+  #write<T>(body: (store: WriteStore, count: StoreCount, held: number[]) => Promise<T>, probe: readonly string[] = []): Promise<T> {
     return this.#connection.run(async (db) => {
       // A cache may lose its last writes on power loss: 'relaxed' lets the browser skip the
       // flush to disk it would otherwise make before reporting each write complete.
@@ -375,19 +376,21 @@ class IdbStore implements BackendStore, IdbIndex {
       let purged: IDBValidKey[] = [];
       let removed: string[] = [];
       const result = await inTransaction(tx, async (store) => {
-        // The uses first: what this write carries is what was known when it began.
-        flushed = await this.#flushUses(store);
+        // The uses first: what this write carries is what was known when it began. Requests
+        // not awaited one by one: each await is a round trip to the database.
         const meta = tx.objectStore(META);
-        const kept = await meta.get(COUNT);
+        const [uses, kept, held] = await Promise.all([this.#flushUses(store), meta.get(COUNT), Promise.all(probe.map((key) => store.count(key)))]);
+        flushed = uses;
         // Missing or not a count (meta cleared by hand): counted once, then kept again.
         const count = new StoreCount(typeof kept === 'number' && Number.isInteger(kept) && kept >= 0 ? kept : await store.count());
         if (kept !== count.value) count.changed = true;
-        const done = await body(store, count);
+        const done = await body(store, count, held);
         const gone = await this.#purgeMalformed(store);
         purged = gone.keys;
         count.add(-gone.removed.length);
         count.gone(gone.removed);
-        if (count.changed) await meta.put(count.value, COUNT);
+        // Not awaited: the transaction's completion (awaited by inTransaction) includes it, and a failure aborts it.
+        if (count.changed) handled(meta.put(count.value, COUNT));
         removed = count.removed();
         return done;
       });
