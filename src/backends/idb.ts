@@ -264,8 +264,15 @@ class IdbStore implements BackendStore, IdbIndex {
   }
 
   async count(now: number): Promise<number> {
-    // The `expires` index above `now`: live records only, counted without reading one.
-    return this.#connection.run((db) => db.countFromIndex(STORE, 'expires', IDBKeyRange.lowerBound(now, true)));
+    return this.#connection.run(async (db) => {
+      const tx = db.transaction([STORE, META], 'readonly');
+      // The kept count less the expired records (a cull's garbage, few): counting the live
+      // ones instead walks the whole index in Chromium (0.3-0.8 s at 100k records).
+      const [kept, expired] = await Promise.all([tx.objectStore(META).get(COUNT), tx.objectStore(STORE).index('expires').count(IDBKeyRange.upperBound(now)), tx.done]);
+      if (typeof kept === 'number' && Number.isInteger(kept) && kept >= expired) return kept - expired;
+      // No kept count (a database an older version wrote, meta cleared by hand): counted live.
+      return db.countFromIndex(STORE, 'expires', IDBKeyRange.lowerBound(now, true));
+    });
   }
 
   async tags(prefix: string, _now: number): Promise<string[]> {
@@ -591,17 +598,18 @@ function prefixRange(prefix: string): IDBKeyRange | undefined {
 
 /** Every entry live at `now`, without its value, in expiry order; `check` drops malformed records. */
 async function liveInfos(index: ExpiresIndex, now: number, check: (record: unknown, key: IDBValidKey) => Entry | undefined, limit: number): Promise<EntryInfo[]> {
+  if (limit <= 0) return [];
+  // One request for the page (a cursor costs a round trip per record). IndexedDB has no
+  // projection, so values are read, but walking the `expires` index above `now` never
+  // reads an expired entry, nor more than `limit`. The store's keyPath is `key`.
+  const records = await index.getAll(IDBKeyRange.lowerBound(now, true), Number.isFinite(limit) ? limit : undefined);
   const infos: EntryInfo[] = [];
-  // A cursor still reads each value (IndexedDB has no projection), but walking the
-  // `expires` index above `now` never reads an expired entry at all, nor more than `limit`.
-  let cursor = infos.length < limit ? await index.openCursor(IDBKeyRange.lowerBound(now, true)) : null;
-  while (cursor && infos.length < limit) {
-    const entry = check(cursor.value, cursor.primaryKey);
+  for (const record of records) {
+    const entry = check(record, (record as { key?: IDBValidKey }).key ?? '');
     if (entry) {
       const { value: _value, ...info } = entry;
       infos.push(info);
     }
-    cursor = await cursor.continue();
   }
   return infos;
 }

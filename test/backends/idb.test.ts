@@ -363,6 +363,19 @@ describe('idb store', () => {
 });
 
 describe('idb store: the records\' count kept beside them', () => {
+  it('count is the kept count less the expired records, and counts the live ones when none is kept', async () => {
+    const store = freshStore();
+    await store.set([entry('a', 1), entry('b', 2), entry('soon', 3, T0 + 10)], policy(300, 3));
+    expect(await store.count(T0)).toBe(3);
+    expect(await store.count(T0 + 20)).toBe(2);
+    // The kept count is what count reads (it is not recounted): a drifted one shows.
+    await setKeptCount(store, 7);
+    expect(await store.count(T0 + 20)).toBe(6);
+    // Not a count (cleared by hand, or fewer than the expired records): the live records counted.
+    await setKeptCount(store, -1);
+    expect(await store.count(T0 + 20)).toBe(2);
+  });
+
   it('follows every kind of write, so a write never counts the store', async () => {
     const store = freshStore();
     const expectCount = async () => expect(await keptCount(store)).toBe((await dump(store)).length);
