@@ -414,14 +414,14 @@ class IdbStore implements BackendStore, IdbIndex {
     if (batch.size === 0) return batch;
     const keys = [...batch.keys()];
     const records = await Promise.all(keys.map((key) => store.get(key)));
-    const puts: Promise<unknown>[] = [];
     for (const [i, key] of keys.entries()) {
       const entry = this.#checked(records[i], key);
       const stamp = batch.get(key);
       // Another context may have used or rewritten the entry since: never move `used` back.
-      if (entry && stamp !== undefined && stamp > entry.used) puts.push(store.put({ ...entry, used: stamp }));
+      // Not awaited (a round trip saved): requests run in order, so the write's own requests
+      // see these, and the transaction's completion includes them (a failure aborts it).
+      if (entry && stamp !== undefined && stamp > entry.used) handled(store.put({ ...entry, used: stamp }));
     }
-    await Promise.all(puts);
     return batch;
   }
 
