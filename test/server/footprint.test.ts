@@ -59,5 +59,7 @@ it(`an idle connection costs the hub well under 10 KB (${N} connections)`, async
   const withHub = await heapWith((req, res) => void hub.handler(req, res), (s) => s.next('ready'));
   const perConnection = (withHub - baseline) / N;
   console.log(`hub overhead per idle connection: ${Math.round(perConnection)} bytes (heap ${Math.round(withHub / N)} bytes per connection, both sides of the socket)`);
-  expect(perConnection).toBeLessThan(2_048);
+  // About 2 KB here, and the heap after two GCs moves by a few hundred bytes per connection
+  // between runs (a CI run once read 2,101): 4 KB still fails if the hub's share doubles.
+  expect(perConnection).toBeLessThan(4_096);
 });
