@@ -274,7 +274,11 @@ class CacheStorageStore implements BackendStore {
       if (indexed.status === 'fulfilled') await this.#index.delete(writes.map(({ entry }) => entry.key), policy.now);
       throw put.reason;
     }
-    if (indexed.status === 'rejected') throw indexed.reason;
+    if (indexed.status === 'rejected') {
+      // Nor a body without its record (a quota error, say): best effort, the error is what counts.
+      await Promise.all(writes.map(({ entry }) => cache.delete(entryUrl(entry.key)))).catch(() => undefined);
+      throw indexed.reason;
+    }
   }
 
   /** Removes the half of an entry whose other half is gone, under the lock (fire-and-forget). */

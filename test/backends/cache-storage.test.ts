@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { IDBObjectStore } from 'fake-indexeddb';
 import { openDB } from 'idb';
 import { cacheStorageIndexName, cacheStorageName, createCacheStorageStore } from '../../src/backends/cache-storage';
 import { STORE } from '../../src/backends/idb-connection';
@@ -566,6 +567,18 @@ describe('cache-storage store: the index beside the Cache', () => {
     expect(await store.get('b', NOW)).toBeUndefined();
     await eventually(async () => !(await indexKeys()).includes('b'));
     expect(await indexKeys()).toEqual(['a']);
+  });
+
+  it('a record that fails to write takes its body with it, and the error reaches the caller', async () => {
+    await store.set([entry('kept', 1)], policy());
+    const put = vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementationOnce(() => {
+      throw new DOMException('full', 'QuotaExceededError');
+    });
+    await expect(store.set([entry('a', 1)], policy())).rejects.toThrow(/full/);
+    put.mockRestore();
+    expect(await storedKeys()).toEqual(['kept']);
+    expect(await indexKeys()).toEqual(['kept']);
+    expect((await store.get('kept', NOW))?.value).toBe(1);
   });
 
   it('an expired entry read is a miss and repairs nothing: both halves stay for the next cull', async () => {
