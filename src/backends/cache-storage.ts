@@ -18,7 +18,8 @@
  *   `caches.delete(name)` go on reading and writing an orphan nobody else sees. Reads go
  *   through `caches.match(url, { cacheName })`; each write opens the cache afresh.
  * The body's `x-cachette-*` headers (`stored-meta.ts`) still carry the facts as written, so
- * a stored response reads as itself; the index's record is what counts.
+ * a stored response reads as itself and decodes by its own type; for expiry, tags and use,
+ * the index's record is what counts.
  */
 import { openStore, type Backend, type BackendStore } from '../core/backend.js';
 import { isExpired, type Entry, type EntryInfo, type Store, type WritePolicy } from '../core/store.js';
@@ -61,9 +62,6 @@ export function cacheStorageName(location: string): string {
 export function cacheStorageIndexName(location: string): string {
   return `cachette:cache-storage:${location}`;
 }
-
-/** A write that replaces an entry already counted: nothing to cull for it. */
-const KEEP_ALL = { maxEntries: Number.MAX_SAFE_INTEGER, cullFrequency: 3 };
 
 class CacheStorageStore implements BackendStore {
   readonly location: string;
@@ -259,7 +257,7 @@ class CacheStorageStore implements BackendStore {
   /**
    * Bodies and records side by side (the index culls as Django does). An entry is read only
    * when both halves are there, so a crash between the two leaves a half that reads as a
-   * miss and is repaired. The index's write rolls back if a body fails (`handled` below).
+   * miss and is repaired. Whichever half fails takes the other with it (below).
    */
   async #write(cache: Cache, writes: readonly { entry: Entry; encoded: EncodedValue }[], policy: WritePolicy): Promise<void> {
     for (const { entry } of writes) this.#doomed.delete(entry.key);
